@@ -1,0 +1,285 @@
+"""Translation catalogs: one standard PO file per article and language, with review state.
+
+Plain gettext semantics, so Poedit, Weblate and Lokalize work on the files as they are: an entry
+without `fuzzy` is reviewed; `fuzzy` means it needs a reviewer; `#|` holds the previous source when it
+changed. What gettext has no word for is kept in translator comments, which editors preserve:
+
+- `machine-translated: <engine> <source hash>`: DeepL's output for the source with that hash. A fuzzy
+  entry whose mark matches its msgid is a machine translation; any other fuzzy entry is stale.
+- `qa-error: ...`: the translation failed an automatic check; it is never published.
+- `previous translation: ...`: the reviewed text from before the source changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+import polib
+
+from .segment import Unit
+
+MT_MARK = "machine-translated:"
+QA_MARK = "qa-error:"
+PREV_MARK = "previous translation:"
+FUZZY_MATCH_RATIO = 0.6
+_WRAP = 79
+
+
+class State(str, Enum):
+    """Where a unit's translation stands."""
+
+    MISSING = "missing"
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+    STALE = "stale"
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be read; names the file and line."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line = path, line
+
+
+def source_hash(text: str) -> str:
+    """A short, stable fingerprint of a source text (recorded with machine translations)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def catalog_path(translations: Path, lang: str, page: str) -> Path:
+    """translations/<lang>/<page without .md>.po"""
+    return translations / lang / (page.removesuffix(".md") + ".po")
+
+
+def _comment_lines(entry: polib.POEntry) -> list[str]:
+    return entry.tcomment.splitlines() if entry.tcomment else []
+
+
+def _set_comment(entry: polib.POEntry, mark: str, value: str | None) -> None:
+    lines = [ln for ln in _comment_lines(entry) if not ln.startswith(mark)]
+    if value is not None:
+        lines.append(f"{mark} {value}")
+    entry.tcomment = "\n".join(lines)
+
+
+def comment(entry: polib.POEntry, mark: str) -> str | None:
+    """The value of one of our translator-comment marks, or None."""
+    for line in _comment_lines(entry):
+        if line.startswith(mark):
+            return line[len(mark) :].strip()
+    return None
+
+
+def state(entry: polib.POEntry | None) -> State:
+    """The review state of an entry, from standard PO semantics plus our machine mark."""
+    if entry is None or not entry.msgstr:
+        return State.MISSING
+    if not entry.fuzzy:
+        return State.REVIEWED
+    mark = comment(entry, MT_MARK)
+    if mark and mark.split()[-1] == source_hash(entry.msgid):
+        return State.MACHINE
+    return State.STALE
+
+
+def publishable(entry: polib.POEntry | None) -> bool:
+    """A translation that exists and did not fail QA (policy decides the rest)."""
+    return entry is not None and bool(entry.msgstr) and comment(entry, QA_MARK) is None
+
+
+def set_machine(entry: polib.POEntry, text: str, engine: str, qa_error: str | None = None) -> None:
+    """Store a machine translation: fuzzy, marked with its engine and the source it translates.
+
+    A reviewed text it replaces stays in a comment, where the reviewer sees it.
+    """
+    if entry.msgstr and not entry.fuzzy:
+        _set_comment(entry, PREV_MARK, entry.msgstr.replace("\n", " "))
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    _set_comment(entry, MT_MARK, f"{engine} {source_hash(entry.msgid)}")
+    _set_comment(entry, QA_MARK, qa_error)
+
+
+def set_qa_error(entry: polib.POEntry, message: str | None) -> None:
+    """Record (or clear) an automatic check's failure; such an entry is never published."""
+    _set_comment(entry, QA_MARK, message.replace("\n", " ") if message else None)
+
+
+def approve(entry: polib.POEntry) -> bool:
+    """Mark a translated entry reviewed, as an editor does when it clears fuzzy."""
+    if not entry.msgstr or not entry.fuzzy:
+        return False
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    for mark in (MT_MARK, QA_MARK, PREV_MARK):
+        _set_comment(entry, mark, None)
+    return True
+
+
+def set_human(entry: polib.POEntry, text: str, translator: str) -> None:
+    """Store a translation written by a person: reviewed, never labelled machine-translated."""
+    entry.msgstr = text
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    for mark in (MT_MARK, QA_MARK, PREV_MARK):
+        _set_comment(entry, mark, None)
+    _set_comment(entry, "translated-by:", translator)
+
+
+def new_catalog(lang: str, page: str) -> polib.POFile:
+    po = polib.POFile(wrapwidth=_WRAP)
+    po.metadata = {
+        "Project-Id-Version": f"helpcenter {page}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": "",
+        "PO-Revision-Date": "",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    return po
+
+
+def load(path: Path, lang: str, page: str, display: str | None = None) -> polib.POFile:
+    """Read a catalog (a new empty one when the file does not exist); CatalogError on bad syntax."""
+    if not path.exists():
+        return new_catalog(lang, page)
+    try:
+        po = polib.pofile(str(path), wrapwidth=_WRAP, encoding="utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        msg = str(exc).replace(str(path), "").strip(" :()")
+        raise CatalogError(
+            display or str(path),
+            int(m.group(1)) if m else 1,
+            f"the PO file cannot be read ({msg}); fix the entry there, or restore the file from git",
+        ) from None
+    return po
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A catalog brought up to date with a document, and the entry for each of its units."""
+
+    po: polib.POFile
+    entries: list[polib.POEntry]  # parallel to the document's units
+
+
+def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
+    """The catalog for the current source: exact matches kept, changed units matched to old ones.
+
+    Like msgmerge: a unit whose text changed finds its old entry by similarity and keeps the old
+    translation as fuzzy with `#|` (stale); entries no longer used become obsolete, so no translation
+    is ever thrown away. Pure: nothing is written.
+    """
+    units = list(units)
+    old = {e.msgid: e for e in po if e.msgid}
+    result = polib.POFile(wrapwidth=_WRAP)
+    result.metadata = dict(po.metadata)
+    by_id: dict[str, polib.POEntry] = {}
+    entries: list[polib.POEntry] = []
+    fresh: list[polib.POEntry] = []
+    for unit in units:
+        entry = by_id.get(unit.text)
+        if entry is None:
+            prev = old.get(unit.text)
+            entry = _copy(prev) if prev is not None else polib.POEntry(msgid=unit.text, msgstr="")
+            entry.obsolete = False
+            entry.occurrences = []
+            entry.comment = unit.kind + (f" in «{unit.section}»" if unit.section and unit.kind != "heading" else "")
+            by_id[unit.text] = entry
+            result.append(entry)
+            if prev is None:
+                fresh.append(entry)
+        entry.occurrences.append((source_path, str(unit.line)))
+        entries.append(entry)
+    unused = [e for msgid, e in old.items() if msgid not in by_id and e.msgstr]
+    for entry in fresh:
+        match = _closest(entry.msgid, unused)
+        if match is not None:
+            unused.remove(match)
+            entry.msgstr = match.msgstr
+            entry.tcomment = match.tcomment
+            entry.flags = [f for f in match.flags if f != "fuzzy"] + ["fuzzy"]
+            entry.previous_msgid = match.previous_msgid if match.fuzzy and match.previous_msgid else match.msgid
+    for entry in unused:
+        gone = _copy(entry)
+        gone.obsolete = True
+        gone.occurrences = []
+        gone.previous_msgid = None
+        result.append(gone)
+    return Merged(result, entries)
+
+
+def _closest(text: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    best, best_ratio = None, FUZZY_MATCH_RATIO
+    for cand in candidates:
+        matcher = difflib.SequenceMatcher(None, text, cand.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = cand, ratio
+    return best
+
+
+def _copy(entry: polib.POEntry) -> polib.POEntry:
+    copy = polib.POEntry(
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        flags=list(entry.flags),
+        tcomment=entry.tcomment,
+        comment=entry.comment,
+        previous_msgid=entry.previous_msgid,
+        occurrences=list(entry.occurrences),
+    )
+    copy.linenum = getattr(entry, "linenum", 0)
+    return copy
+
+
+def render(po: polib.POFile) -> str:
+    return str(po) + "\n"
+
+
+def save(po: polib.POFile, path: Path) -> bool:
+    """Write atomically (temp file, fsync, rename); returns False when the content is unchanged.
+
+    A run killed at any moment leaves either the old or the new file, both valid.
+    """
+    text = render(po)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    text = render(po)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text)
+    return True
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace a file's content so that readers see the old or the new file, never a part."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,156 @@
+"""The `helpcenter` MkDocs plugin: gives static-i18n each language's pages, and tells readers what
+they are reading.
+
+static-i18n only accepts real files under `docs_dir` (see the stack notes), so before it runs (priority
+50 > its -100) the plugin renders `docs/` + `translations/` into a staging folder outside both, as
+`page.md` (Japanese) and `page.<lang>.md` for each language whose translation the policy publishes,
+and points `docs_dir` there. static-i18n then handles fallback, the language switcher, alternates,
+the sitemap and search. Pages served in Japanese as a fallback are recognised later (priority -150,
+after static-i18n has chosen the language) and marked for readers and crawlers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .. import project as project_mod
+from .. import qa
+from ..pages import Corpus, PageTranslation, load_corpus
+from ..strings import strings
+from .config import HelpcenterConfig
+
+log = logging.getLogger("mkdocs.plugins.helpcenter")
+TEMPLATES = Path(__file__).parent / "templates"
+_SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
+
+
+class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.source_docs: Path | None = None
+        self.staging: Path | None = None
+        self.corpus: Corpus | None = None
+        self.shown: dict[tuple[str, str], PageTranslation] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
+
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        i18n = config.plugins.get("i18n")
+        if i18n is None:
+            raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
+        config.theme.dirs.append(str(TEMPLATES))
+        if getattr(i18n, "building", False):
+            config.docs_dir = str(self.staging)  # a nested language build: pages are staged already
+            return config
+        root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        staging = (root / self.config.staging_dir).resolve()
+        self.source_docs = self.source_docs if docs == staging and self.source_docs else docs
+        self.staging = staging
+        options = dict(self.config)
+        options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
+        try:
+            project = project_mod.build(root, {"docs_dir": self.source_docs, "site_name": config.site_name}, options, dict(i18n.config))
+        except project_mod.ConfigError as exc:
+            raise PluginError(str(exc)) from None
+        self.corpus = corpus = load_corpus(project)
+        qa.check_corpus(corpus)
+        errors = [f for f in corpus.findings if f.level == "error" and not f.path.startswith(project.translations.name)]
+        for finding in corpus.findings:
+            if finding not in errors:
+                log.warning(str(finding))
+        if errors:
+            raise PluginError("\n".join(str(f) for f in errors) + f"\n{len(errors)} error(s) in the sources; fix them and rebuild")
+        self.shown = {
+            (page, lang.code): corpus.translation(page, lang) for page in corpus.docs for lang in project.languages
+        }
+        self._stage(project)
+        config.docs_dir = str(staging)
+        return config
+
+    def _stage(self, project: project_mod.Project) -> None:
+        """Write the staging folder, touching only files whose content changed (no reload loops)."""
+        assert self.corpus is not None and self.staging is not None and self.source_docs is not None
+        wanted: dict[str, str] = {page: doc.render(ids=True) for page, doc in self.corpus.docs.items()}
+        for (page, lang), shown in self.shown.items():
+            if shown.text is not None:
+                wanted[page[:-3] + f".{lang}.md"] = shown.text
+        self.staging.mkdir(parents=True, exist_ok=True)
+        keep: set[Path] = set()
+        for rel, text in wanted.items():
+            target = self.staging / rel
+            keep.add(target)
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        for src in self.source_docs.rglob("*"):
+            if src.is_file() and src.suffix != ".md":
+                target = self.staging / src.relative_to(self.source_docs)
+                keep.add(target)
+                if not target.exists() or target.stat().st_mtime_ns != src.stat().st_mtime_ns:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, target)
+        for path in sorted(self.staging.rglob("*"), reverse=True):
+            if path.is_file() and path not in keep:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+    def page_info(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
+        """What the templates need to tell a reader about the page they are reading."""
+        i18n = config.plugins["i18n"]
+        lang: str = i18n.current_language
+        default: str = i18n.default_language
+        src = page.file.src_uri
+        m = _SUFFIX.search(src)
+        page_lang = m.group(1) if m else default
+        source = _SUFFIX.sub(".md", src)
+        shown = self.shown.get((source, lang))
+        if lang == default or shown is None:
+            state = "reviewed" if lang == default else "fallback"
+        else:
+            state = shown.state if page_lang == lang else "fallback"
+        original = "/".join(p for p in page.url.split("/")[1:]) if lang != default else page.url
+        return {
+            "state": state,
+            "lang": lang,
+            "default": default,
+            "original_url": get_relative_url(original or ".", page.url) if lang != default else "",
+            "stale_sections": shown.stale_sections if shown and state == "stale" else [],
+            "strings": strings(lang),
+        }
+
+    @event_priority(-150)
+    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        info = self.page_info(page, config)
+        page.meta["translation_state"] = info["state"]
+        context["helpcenter"] = info
+        if info["state"] == "fallback" and config.site_url:
+            page.canonical_url = config.site_url.rstrip("/") + "/" + info["original_url_abs"] if "original_url_abs" in info else page.canonical_url
+        return context
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Rebuild when a source, a catalog or a data file changes; never on our own staging writes."""
+        if self.staging is not None:
+            server.unwatch(str(self.staging))
+        if self.source_docs is not None:
+            server.watch(str(self.source_docs))
+        if self.corpus is not None:
+            server.watch(str(self.corpus.project.translations))
+            if self.corpus.project.data.exists():
+                server.watch(str(self.corpus.project.data))
+        return server

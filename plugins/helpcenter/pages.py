@@ -1,0 +1,137 @@
+"""Sources + catalogs -> what each language shows: the publishing policy applied page by page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import catalog, meta
+from .catalog import CatalogError, Merged, State
+from .meta import Finding
+from .project import Language, Project
+from .segment import Document, FrontMatterError, parse
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    anchor: str
+
+
+@dataclass
+class PageTranslation:
+    """One page in one language: its state, and its Markdown unless it is served in Japanese."""
+
+    page: str
+    lang: str
+    state: str  # reviewed | machine | stale | fallback
+    text: str | None
+    counts: Counter[State]
+    stale_sections: list[Section] = field(default_factory=list)
+    reason: str = ""  # why a page falls back, for notices and `helpcenter status`
+
+
+def is_strict(project: Project, doc: Document) -> bool:
+    """Security and incident articles need reviewed translations (unless configured otherwise)."""
+    if meta.page_kind(doc.path) != "article":
+        return False
+    if doc.front_matter.get("category") in project.policy.strict_categories:
+        return True
+    return project.policy.strict_incidents and bool(doc.front_matter.get("incidents"))
+
+
+def translate_page(doc: Document, merged: Merged, lang: Language, strict: bool) -> PageTranslation:
+    """Apply the publishing policy to one page.
+
+    A page is published in a language only when every unit has a publishable translation; under
+    `reviewed` (or for strict pages) every unit must be reviewed. A stale unit (its Japanese changed
+    after translation) is shown only with a notice naming its section, never as if current.
+    """
+    states = [catalog.state(e) for e in merged.entries]
+    counts = Counter(states)
+    needs_review = lang.publish == "reviewed" or strict
+    stale = [doc.units[i] for i, s in enumerate(states) if s is State.STALE]
+    sections = list(dict.fromkeys(Section(u.section, u.anchor) for u in stale))
+    if not merged.entries:
+        return PageTranslation(doc.path, lang.code, "reviewed", doc.render(ids=True), counts)
+    if counts[State.MISSING]:
+        reason = "missing"
+    elif any(not catalog.publishable(e) for e in merged.entries):
+        reason = "qa"
+    elif needs_review and counts[State.REVIEWED] < len(states):
+        reason = "unreviewed"
+    else:
+        state = "stale" if stale else "machine" if counts[State.MACHINE] else "reviewed"
+        text = doc.render({i: e.msgstr for i, e in enumerate(merged.entries)}, ids=True)
+        return PageTranslation(doc.path, lang.code, state, text, counts, sections)
+    return PageTranslation(doc.path, lang.code, "fallback", None, counts, sections, reason)
+
+
+@dataclass
+class Corpus:
+    """Every source page parsed and every catalog merged with it, in memory."""
+
+    project: Project
+    docs: dict[str, Document]
+    sources: dict[str, str]
+    merged: dict[tuple[str, str], Merged]  # (page, lang) -> catalog for the current source
+    findings: list[Finding]
+
+    def translation(self, page: str, lang: Language) -> PageTranslation:
+        doc = self.docs[page]
+        return translate_page(doc, self.merged[page, lang.code], lang, is_strict(self.project, doc))
+
+    def categories(self) -> list[str]:
+        return sorted({p.split("/")[0] for p in self.docs if p.endswith("/index.md") and p.count("/") == 1} - {"incidents"})
+
+    def incident_ids(self) -> list[str]:
+        return sorted(p.split("/")[1][:-3] for p in self.docs if meta.page_kind(p) == "hub")
+
+
+def _read_doc(project: Project, page: str) -> tuple[str, Document | None, Finding | None]:
+    source = (project.docs / page).read_text(encoding="utf-8")
+    try:
+        return source, parse(page, source), None
+    except FrontMatterError as exc:
+        return source, None, Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")
+
+
+def load_corpus(project: Project, languages: list[Language] | None = None, pages: list[str] | None = None) -> Corpus:
+    """Parse sources and merge catalogs; every problem becomes a Finding instead of an exception."""
+    corpus = Corpus(project, {}, {}, {}, [])
+    for page in pages if pages is not None else project.pages():
+        source, doc, finding = _read_doc(project, page)
+        corpus.sources[page] = source
+        if finding:
+            corpus.findings.append(finding)
+        if doc is not None:
+            corpus.docs[page] = doc
+    categories, incidents = corpus.categories(), corpus.incident_ids()
+    for page, doc in corpus.docs.items():
+        corpus.findings.extend(meta.check(doc, corpus.sources[page], categories, incidents))
+        for lang in languages if languages is not None else project.languages:
+            corpus.merged[page, lang.code] = merge_catalog(project, doc, lang.code, corpus.findings)
+    return corpus
+
+
+def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Finding]) -> Merged:
+    path = catalog.catalog_path(project.translations, lang, doc.path)
+    display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+    try:
+        po = catalog.load(path, lang, doc.path, display)
+    except CatalogError as exc:
+        findings.append(Finding(exc.path, exc.line, str(exc).split(": ", 1)[1]))
+        po = catalog.new_catalog(lang, doc.path)
+    return catalog.merge(doc.units, po, f"docs/{doc.path}")
+
+
+def po_path(project: Project, lang: str, page: str) -> Path:
+    return catalog.catalog_path(project.translations, lang, page)
+
+
+def entry_line(po: polib.POFile, entry: polib.POEntry) -> int:
+    """The line of an entry's msgid in the saved file (1 when it cannot be known)."""
+    return getattr(entry, "linenum", 1) or 1

@@ -1,0 +1,153 @@
+"""The project as the pipeline sees it: folders, languages and policy, read from mkdocs.yml.
+
+mkdocs.yml is the one configuration file; the command line reads it without MkDocs, so that
+translating and checking work in a plain Python environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_DEEPL = {"en": "EN-US", "zh": "ZH-HANS", "zh-TW": "ZH-HANT", "pt": "PT-BR", "ko": "KO"}
+PUBLISH = ("machine", "reviewed")
+
+
+class ConfigError(ValueError):
+    """A configuration mistake, named with where to fix it."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # the site's locale (static-i18n)
+    name: str
+    deepl: str  # DeepL target language code
+    formality: str | None = None  # DeepL formality, where the language has it
+    publish: str = "machine"  # machine: MT published with a notice; reviewed: only reviewed pages
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which translations a page may show (see policy.py)."""
+
+    strict_categories: frozenset[str] = frozenset()
+    strict_incidents: bool = True  # articles linked to an incident type need reviewed translations
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    docs: Path
+    translations: Path
+    default: str
+    languages: tuple[Language, ...]
+    policy: Policy
+    exchange: str
+    data: Path
+    site_name: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def language(self, code: str) -> Language:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        known = ", ".join(lang.code for lang in self.languages)
+        raise ConfigError(
+            f"unknown language {code!r}: the languages are {known}; add it to the i18n plugin's "
+            "`languages` in mkdocs.yml"
+        )
+
+    def pages(self) -> list[str]:
+        """Every Markdown source under docs/, as a posix path relative to it, sorted."""
+        return sorted(
+            p.relative_to(self.docs).as_posix()
+            for p in self.docs.rglob("*.md")
+            if not any(part.startswith(".") for part in p.relative_to(self.docs).parts)
+        )
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.translations / "glossary.yml"
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing what its `!!python/...` and `!ENV` tags name."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_Loader.add_multi_constructor("", _any_tag)
+
+
+def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for item in config.get("plugins") or []:
+        if item == name:
+            return {}
+        if isinstance(item, dict) and name in item:
+            return item[name] or {}
+    return None
+
+
+def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dict[str, Any]) -> Project:
+    """A Project from mkdocs.yml's values (shared by the CLI and the MkDocs plugin)."""
+    langs = i18n.get("languages") or []
+    default = next((lang["locale"] for lang in langs if lang.get("default")), "ja")
+    per_lang: dict[str, Any] = options.get("languages") or {}
+    languages = []
+    for lang in langs:
+        code = lang["locale"]
+        if code == default:
+            continue
+        opts = per_lang.get(code) or {}
+        publish = opts.get("publish") or options.get("publish") or "machine"
+        if publish not in PUBLISH:
+            raise ConfigError(f"mkdocs.yml: languages.{code}.publish must be one of {PUBLISH}, not {publish!r}")
+        languages.append(
+            Language(
+                code=code,
+                name=lang.get("name", code),
+                deepl=opts.get("deepl") or DEFAULT_DEEPL.get(code, code.upper()),
+                formality=opts.get("formality"),
+                publish=publish,
+            )
+        )
+    policy = Policy(
+        strict_categories=frozenset(options.get("strict_categories", ["security", "phishing", "assets"])),
+        strict_incidents=bool(options.get("strict_incidents", True)),
+    )
+    return Project(
+        root=root,
+        docs=root / mkdocs.get("docs_dir", "docs"),
+        translations=root / options.get("translations_dir", "translations"),
+        default=default,
+        languages=tuple(languages),
+        policy=policy,
+        exchange=str(options.get("exchange", "Exchange")),
+        data=root / options.get("data_dir", "data"),
+        site_name=str(mkdocs.get("site_name", "")),
+        options=options,
+    )
+
+
+def load(config_file: Path) -> Project:
+    """The project whose mkdocs.yml is `config_file`."""
+    try:
+        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{config_file}: not found; run from the repository root or pass --config") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
+    options = plugin_options(raw, "helpcenter")
+    i18n = plugin_options(raw, "i18n")
+    if options is None or i18n is None:
+        raise ConfigError(f"{config_file}: the `helpcenter` and `i18n` plugins must both be configured")
+    return build(config_file.resolve().parent, raw, options, i18n)

@@ -1,0 +1,139 @@
+"""Quality checks of translations before they are published.
+
+Every published unit is compared with its Japanese source: links, images, inline code, URLs and
+placeholders must come through unchanged, emphasis must stay balanced, no HTML may be introduced, and
+glossary terms should be used. Errors keep the unit (and so its page) from being published and fail
+`helpcenter check` and a strict build; warnings are reported only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import polib
+from markdown_it.token import Token
+
+from . import catalog
+from .glossary import Glossary, GlossaryError
+from .glossary import load as load_glossary
+from .markdown import parser
+from .meta import Finding
+from .pages import Corpus
+from .segment import has_text
+
+_URL = re.compile(r"https?://[^\s)>\]]+")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_LEFTOVER = re.compile(r"\*\*|__|(?<!\\)`")
+
+
+def _inline(markdown: str) -> list[Token]:
+    tokens = parser().parseInline(markdown)[0].children or []
+    flat: list[Token] = []
+    for t in tokens:
+        flat.append(t)
+        flat.extend(t.children or [])
+    return flat
+
+
+def _signature(tokens: Iterable[Token]) -> dict[str, Counter[str]]:
+    sig: dict[str, Counter[str]] = {k: Counter() for k in ("link", "image", "code", "html", "strong", "em")}
+    for t in tokens:
+        if t.type == "link_open":
+            sig["link"][str(t.attrs.get("href", ""))] += 1
+        elif t.type == "image":
+            sig["image"][str(t.attrs.get("src", ""))] += 1
+        elif t.type == "code_inline":
+            sig["code"][t.content] += 1
+        elif t.type == "html_inline":
+            sig["html"][t.content] += 1
+        elif t.type in ("strong_open", "em_open"):
+            sig[t.type[:-5]]["*"] += 1
+    return sig
+
+
+def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
+    lost = source - target
+    added = target - source
+    out = []
+    if lost:
+        out.append(f"{what} lost: " + ", ".join(sorted(lost)))
+    if added:
+        out.append(f"{what} added: " + ", ".join(sorted(added)))
+    return out
+
+
+def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for one translated unit."""
+    src_tokens, dst_tokens = _inline(source), _inline(translation)
+    src, dst = _signature(src_tokens), _signature(dst_tokens)
+    errors: list[str] = []
+    warnings: list[str] = []
+    errors += _diff("link", src["link"], dst["link"])
+    errors += _diff("image", src["image"], dst["image"])
+    errors += _diff("inline code", src["code"], dst["code"])
+    errors += _diff("HTML", src["html"], dst["html"])
+    for kind in ("strong", "em"):
+        if src[kind]["*"] != dst[kind]["*"]:
+            warnings.append(f"{kind} emphasis: {src[kind]['*']} in the source, {dst[kind]['*']} in the translation")
+    leftover = [t.content for t in dst_tokens if t.type == "text" and _LEFTOVER.search(t.content)]
+    if leftover and not any(_LEFTOVER.search(t.content) for t in src_tokens if t.type == "text"):
+        errors.append(f"unclosed markup (`**`, `__` or a backtick) in: {leftover[0][:40]!r}")
+    errors += _diff("URL", Counter(_URL.findall(source)), Counter(_URL.findall(translation)))
+    errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))
+    if source.strip() and not translation.strip():
+        errors.append("the translation is empty")
+    numbers = _diff("number", Counter(_NUMBER.findall(_strip_code(source))), Counter(_NUMBER.findall(_strip_code(translation))))
+    warnings += numbers
+    missed = glossary.missed(source, translation, lang)
+    if missed:
+        warnings.append("glossary term not used: " + "; ".join(missed))
+    return errors, warnings
+
+
+def _strip_code(text: str) -> str:
+    return re.sub(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}", "", text)
+
+
+def check_corpus(corpus: Corpus) -> None:
+    """Check every translated unit; findings go to corpus.findings, failing units are blocked.
+
+    Blocking marks the in-memory entry with a QA error, so the policy will not publish it.
+    """
+    project = corpus.project
+    try:
+        glossary = load_glossary(project.glossary_path)
+    except GlossaryError as exc:
+        corpus.findings.append(Finding(str(project.glossary_path.relative_to(project.root)), 1, str(exc)))
+        glossary = Glossary()
+    for (page, lang), merged in corpus.merged.items():
+        doc = corpus.docs[page]
+        display = catalog.catalog_path(project.translations, lang, page).relative_to(project.root).as_posix()
+        seen: set[int] = set()
+        for unit, entry in zip(doc.units, merged.entries):
+            if id(entry) in seen or not entry.msgstr:
+                continue
+            seen.add(id(entry))
+            findings = check_entry(unit.kind, entry, lang, glossary, display)
+            if catalog.state(entry) is catalog.State.STALE:  # not published as current anyway
+                findings = [Finding(f.path, f.line, f.message, "warning", f.unit) for f in findings]
+            corpus.findings.extend(findings)
+
+
+def check_entry(kind: str, entry: polib.POEntry, lang: str, glossary: Glossary, display: str) -> list[Finding]:
+    line = getattr(entry, "linenum", 1) or 1
+    errors, warnings = check_unit(entry.msgid, entry.msgstr, lang, glossary)
+    if kind != "paragraph" and "\n" in entry.msgstr:
+        errors.append(f"a {kind} must be one line")
+    recorded = catalog.comment(entry, catalog.QA_MARK)
+    if recorded and not errors:
+        errors.append(recorded)
+    if errors and not recorded:
+        catalog.set_qa_error(entry, "; ".join(errors))
+    if not has_text(entry.msgstr):
+        warnings = [w for w in warnings if not w.startswith("glossary")]
+    return [Finding(display, line, e, "error", entry.msgid) for e in errors] + [
+        Finding(display, line, w, "warning", entry.msgid) for w in warnings
+    ]
