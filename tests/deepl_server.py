@@ -31,6 +31,7 @@ As a script (for benchmarks), serving until killed and printing its URL::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import html
@@ -82,6 +83,17 @@ _FAULT_MESSAGES: dict[int, str] = {
     503: "Service unavailable, please try again later.",
     504: "Gateway timeout.",
 }
+
+
+def _fault_message(status: int) -> str:
+    """A DeepL-like error message for an injected status."""
+    if status in _FAULT_MESSAGES:
+        return _FAULT_MESSAGES[status]
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error."
+
 
 # --------------------------------------------------------------------------
 # Languages
@@ -253,22 +265,7 @@ _TOKEN_RE = re.compile(
 _XML_ATTRS_RE = re.compile(r"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*""")
 _XML_BAD_AMP_RE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)")
 _HTML_VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    }
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 )
 _TRAILING_RE = re.compile(r"[\s.!?:;…。．！？：；]*\Z")
 _LEADING_PUNCT = tuple(",.;:!?、。，．！？：；)")
@@ -362,9 +359,7 @@ def _text_length(nodes: list[_Node]) -> int:
     return total
 
 
-def _translatable_texts(
-    nodes: list[_Node], ignored: Callable[[str], bool]
-) -> Iterator[_Text]:
+def _translatable_texts(nodes: list[_Node], ignored: Callable[[str], bool]) -> Iterator[_Text]:
     """Yield text nodes in document order, skipping ignored elements."""
     for node in nodes:
         if isinstance(node, _Text):
@@ -382,9 +377,7 @@ def _reorder(nodes: list[_Node]) -> list[_Node]:
     """
     index = next(i for i, node in enumerate(nodes) if isinstance(node, _Element))
     element = nodes[index]
-    before = (
-        nodes[index - 1] if index > 0 and isinstance(nodes[index - 1], _Text) else None
-    )
+    before = nodes[index - 1] if index > 0 and isinstance(nodes[index - 1], _Text) else None
     after = nodes[index + 1] if index + 1 < len(nodes) else None
     after = after if isinstance(after, _Text) else None
     left = before.raw if isinstance(before, _Text) else ""
@@ -416,21 +409,17 @@ def _reorder(nodes: list[_Node]) -> list[_Node]:
                 previous.raw += " "
         else:
             rest.append(_Text(" "))
-    return rest + [element] + tail
+    return [*rest, element, *tail]
 
 
-def _glossary_replacer(
-    glossaries: list[dict[str, str]], escape: bool
-) -> Callable[[str], str]:
+def _glossary_replacer(glossaries: list[dict[str, str]], escape: bool) -> Callable[[str], str]:
     """Build a function applying glossary entries (longest source term first)."""
     steps: list[tuple[re.Pattern[str], dict[str, str]]] = []
     for entries in glossaries:
         if not entries:
             continue
         mapping = {
-            (html.escape(src, quote=False) if escape else src): (
-                html.escape(tgt, quote=False) if escape else tgt
-            )
+            (html.escape(src, quote=False) if escape else src): (html.escape(tgt, quote=False) if escape else tgt)
             for src, tgt in entries.items()
         }
         terms = sorted(mapping, key=len, reverse=True)
@@ -513,10 +502,7 @@ class _Glossary:
             "glossary_id": self.glossary_id,
             "name": self.name,
             "creation_time": self.creation_time,
-            "dictionaries": [
-                _dictionary_info(src, tgt, entries)
-                for (src, tgt), entries in self.dictionaries.items()
-            ],
+            "dictionaries": [_dictionary_info(src, tgt, entries) for (src, tgt), entries in self.dictionaries.items()],
         }
 
     def v2_info(self) -> dict[str, Any]:
@@ -545,17 +531,12 @@ def _entries_to_tsv(entries: dict[str, str]) -> str:
     return "\n".join(f"{src}\t{tgt}" for src, tgt in entries.items())
 
 
-def _parse_entries(
-    entries: Any, entries_format: Any, src: str, tgt: str
-) -> dict[str, str]:
+def _parse_entries(entries: Any, entries_format: Any, src: str, tgt: str) -> dict[str, str]:
     """Parse TSV/CSV glossary entries like DeepL (400 on invalid input)."""
     if not isinstance(entries, str) or not entries.strip():
         raise ApiError(400, "Missing or invalid argument: entries")
     if entries_format == "tsv":
-        rows = [
-            line.split("\t", 1) if "\t" in line else [line]
-            for line in entries.splitlines()
-        ]
+        rows = [line.split("\t", 1) if "\t" in line else [line] for line in entries.splitlines()]
     elif entries_format == "csv":
         rows = list(csv.reader(io.StringIO(entries)))
     else:
@@ -609,9 +590,7 @@ _UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 def _flatten_qs(parsed: dict[str, list[str]]) -> dict[str, Any]:
     """Form/query values: a single value as str, repeated values as a list."""
-    return {
-        key: values[0] if len(values) == 1 else values for key, values in parsed.items()
-    }
+    return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
 
 
 def _param_str(params: dict[str, Any], name: str) -> str | None:
@@ -645,12 +624,7 @@ def _param_bool(params: dict[str, Any], name: str) -> bool | None:
         value = value[0]
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, (str, int)) and str(value).lower() in (
-        "0",
-        "1",
-        "true",
-        "false",
-    ):
+    if isinstance(value, (str, int)) and str(value).lower() in ("0", "1", "true", "false"):
         return str(value).lower() in ("1", "true")
     raise ApiError(400, f"Value for '{name}' not supported.")
 
@@ -718,10 +692,8 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._connections_lock:
             connections = list(self._connections)
         for conn in connections:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -731,6 +703,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "DeepLTestServer/1.0"
     timeout = 300
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls per response
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -773,15 +746,13 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError as exc:
                 self.close_connection = True
                 raise ApiError(400, "Invalid request body framing.") from exc
-            response = owner._handle(
-                self.command, url.path, query, self.headers, body, record
-            )
+            response = owner._handle(self.command, url.path, query, self.headers, body, record)
         except ApiError as exc:
             response = _Response(exc.status, exc.body())
         except _DropConnection:
             self.close_connection = True
             return
-        except Exception as exc:  # noqa: BLE001 - report server bugs as 500
+        except Exception as exc:  # report bugs of this server as 500
             response = _Response(500, {"message": f"Test server error: {exc!r}"})
         owner._finish_record(record, response.status)
         self._send(response)
@@ -980,9 +951,7 @@ class DeepLServer:
 
     # -- request handling -------------------------------------------------
 
-    def _new_record(
-        self, method: str, path: str, query: dict[str, list[str]]
-    ) -> RequestRecord:
+    def _new_record(self, method: str, path: str, query: dict[str, list[str]]) -> RequestRecord:
         record = RequestRecord(
             method=method,
             path=path,
@@ -1023,9 +992,7 @@ class DeepLServer:
         endpoint, groups = self._route(method, path)
         flat_query = _flatten_qs(query)
         merged = {**flat_query, **params}
-        return endpoint(
-            self, _Request(method, path, flat_query, merged, headers, groups, record)
-        )
+        return endpoint(self, _Request(method, path, flat_query, merged, headers, groups, record))
 
     @staticmethod
     def _parse_body(headers: Any, body: bytes) -> dict[str, Any]:
@@ -1072,9 +1039,7 @@ class DeepLServer:
             release.wait()
             raise _DropConnection
         if fault is not None:
-            raise ApiError(
-                fault, _FAULT_MESSAGES.get(fault, http.HTTPStatus(fault).phrase)
-            )
+            raise ApiError(fault, _fault_message(fault))
 
         params = req.params
         target = (_param_str(params, "target_lang") or "").upper()
@@ -1151,14 +1116,10 @@ class DeepLServer:
                     reorder=reorder,
                 )
             except MarkupError as exc:
-                raise ApiError(
-                    400, "Tag handling parsing failed, please check input.", str(exc)
-                ) from exc
+                raise ApiError(400, "Tag handling parsing failed, please check input.", str(exc)) from exc
             billed += chars
             item: dict[str, Any] = {
-                "detected_source_language": source.split("-")[0]
-                if source
-                else _detect_language(text),
+                "detected_source_language": source.split("-")[0] if source else _detect_language(text),
                 "text": translated,
             }
             if show_billed:
@@ -1171,15 +1132,11 @@ class DeepLServer:
             if self.billed_total + billed > self.character_limit:
                 raise ApiError(456, "Quota for this billing period has been exceeded.")
             self.billed_total += billed
-            self.billed_by_target[target] = (
-                self.billed_by_target.get(target, 0) + billed
-            )
+            self.billed_by_target[target] = self.billed_by_target.get(target, 0) + billed
             req.record["billed"] = billed
         return _Response(200, {"translations": translations})
 
-    def _glossaries_for(
-        self, glossary_ids: list[str], source: str | None, target: str
-    ) -> list[dict[str, str]]:
+    def _glossaries_for(self, glossary_ids: list[str], source: str | None, target: str) -> list[dict[str, str]]:
         if not glossary_ids:
             return []
         if source is None:
@@ -1198,8 +1155,7 @@ class DeepLServer:
                 if entries is None:
                     raise ApiError(
                         400,
-                        "The glossary has no dictionary for the requested language pair "
-                        f"{pair[0]}->{pair[1]}.",
+                        f"The glossary has no dictionary for the requested language pair {pair[0]}->{pair[1]}.",
                     )
                 result.append(dict(entries))
         return result
@@ -1217,10 +1173,7 @@ class DeepLServer:
         if kind == "source":
             return _Response(
                 200,
-                [
-                    {"language": lang.code, "name": lang.name}
-                    for lang in _SOURCE_LANGS.values()
-                ],
+                [{"language": lang.code, "name": lang.name} for lang in _SOURCE_LANGS.values()],
             )
         if kind == "target":
             return _Response(
@@ -1234,9 +1187,7 @@ class DeepLServer:
                     for lang in _TARGET_LANGS.values()
                 ],
             )
-        raise ApiError(
-            400, "Parameter 'type' is invalid. 'source' and 'target' are valid values."
-        )
+        raise ApiError(400, "Parameter 'type' is invalid. 'source' and 'target' are valid values.")
 
     # -- endpoints: glossaries --------------------------------------------
 
@@ -1249,9 +1200,7 @@ class DeepLServer:
             raise ApiError(404, "Glossary not found.")
         return glossary
 
-    def _new_glossary(
-        self, name: Any, dictionaries: dict[tuple[str, str], dict[str, str]]
-    ) -> _Glossary:
+    def _new_glossary(self, name: Any, dictionaries: dict[tuple[str, str], dict[str, str]]) -> _Glossary:
         if not isinstance(name, str) or not name:
             raise ApiError(400, "Missing or invalid argument: name")
         glossary = _Glossary(str(uuid.uuid4()), name, _now_iso(), dictionaries)
@@ -1261,10 +1210,7 @@ class DeepLServer:
 
     def _ep_glossary_pairs(self, req: _Request) -> _Response:
         pairs = [
-            {"source_lang": src, "target_lang": tgt}
-            for src in _GLOSSARY_LANGS
-            for tgt in _GLOSSARY_LANGS
-            if src != tgt
+            {"source_lang": src, "target_lang": tgt} for src in _GLOSSARY_LANGS for tgt in _GLOSSARY_LANGS if src != tgt
         ]
         return _Response(200, {"supported_languages": pairs})
 
@@ -1277,11 +1223,7 @@ class DeepLServer:
 
     def _ep_v2_glossary_list(self, req: _Request) -> _Response:
         with self._lock:
-            infos = [
-                g.v2_info()
-                for g in self._glossaries.values()
-                if len(g.dictionaries) == 1
-            ]
+            infos = [g.v2_info() for g in self._glossaries.values() if len(g.dictionaries) == 1]
         return _Response(200, {"glossaries": infos})
 
     def _ep_v2_glossary_get(self, req: _Request) -> _Response:
@@ -1315,9 +1257,7 @@ class DeepLServer:
             pair = _glossary_pair(item.get("source_lang"), item.get("target_lang"))
             if pair in result:
                 raise ApiError(400, f"Duplicate dictionary for {pair[0]}->{pair[1]}.")
-            result[pair] = _parse_entries(
-                item.get("entries"), item.get("entries_format"), *pair
-            )
+            result[pair] = _parse_entries(item.get("entries"), item.get("entries_format"), *pair)
         return result
 
     def _ep_v3_glossary_create(self, req: _Request) -> _Response:
@@ -1350,16 +1290,12 @@ class DeepLServer:
             return _Response(200, glossary.v3_info())
 
     def _dictionary_pair(self, req: _Request) -> tuple[str, str]:
-        return _glossary_pair(
-            _param_str(req.params, "source_lang"), _param_str(req.params, "target_lang")
-        )
+        return _glossary_pair(_param_str(req.params, "source_lang"), _param_str(req.params, "target_lang"))
 
     def _ep_v3_dictionary_put(self, req: _Request) -> _Response:
         """Replace (or create) one dictionary."""
         pair = self._dictionary_pair(req)
-        entries = _parse_entries(
-            req.params.get("entries"), req.params.get("entries_format"), *pair
-        )
+        entries = _parse_entries(req.params.get("entries"), req.params.get("entries_format"), *pair)
         with self._lock:
             glossary = self._glossary(req.groups["gid"])
             created = pair not in glossary.dictionaries
@@ -1454,14 +1390,10 @@ _ROUTES = [(re.compile(pattern), methods) for pattern, methods in _ROUTE_TABLE]
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until killed, printing the base URL as the only stdout line."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0] if __doc__ else None
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument(
-        "--latency", type=float, default=0.0, help="seconds per request"
-    )
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
     parser.add_argument("--auth-key", default=DEFAULT_AUTH_KEY)
     parser.add_argument("--no-reorder", action="store_true", help="keep tag order")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")

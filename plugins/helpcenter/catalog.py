@@ -19,8 +19,8 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import polib
@@ -30,11 +30,12 @@ from .segment import Unit
 MT_MARK = "machine-translated:"
 QA_MARK = "qa-error:"
 PREV_MARK = "previous translation:"
+GLOSSARY_MARK = "glossary:"
 FUZZY_MATCH_RATIO = 0.6
 _WRAP = 79
 
 
-class State(str, Enum):
+class State(StrEnum):
     """Where a unit's translation stands."""
 
     MISSING = "missing"
@@ -65,7 +66,7 @@ def _comment_lines(entry: polib.POEntry) -> list[str]:
     return entry.tcomment.splitlines() if entry.tcomment else []
 
 
-def _set_comment(entry: polib.POEntry, mark: str, value: str | None) -> None:
+def set_comment(entry: polib.POEntry, mark: str, value: str | None) -> None:
     lines = [ln for ln in _comment_lines(entry) if not ln.startswith(mark)]
     if value is not None:
         lines.append(f"{mark} {value}")
@@ -103,17 +104,17 @@ def set_machine(entry: polib.POEntry, text: str, engine: str, qa_error: str | No
     A reviewed text it replaces stays in a comment, where the reviewer sees it.
     """
     if entry.msgstr and not entry.fuzzy:
-        _set_comment(entry, PREV_MARK, entry.msgstr.replace("\n", " "))
+        set_comment(entry, PREV_MARK, entry.msgstr.replace("\n", " "))
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
-    _set_comment(entry, MT_MARK, f"{engine} {source_hash(entry.msgid)}")
-    _set_comment(entry, QA_MARK, qa_error)
+    set_comment(entry, MT_MARK, f"{engine} {source_hash(entry.msgid)}")
+    set_comment(entry, QA_MARK, qa_error)
 
 
 def set_qa_error(entry: polib.POEntry, message: str | None) -> None:
     """Record (or clear) an automatic check's failure; such an entry is never published."""
-    _set_comment(entry, QA_MARK, message.replace("\n", " ") if message else None)
+    set_comment(entry, QA_MARK, message.replace("\n", " ") if message else None)
 
 
 def approve(entry: polib.POEntry) -> bool:
@@ -122,8 +123,8 @@ def approve(entry: polib.POEntry) -> bool:
         return False
     entry.flags.remove("fuzzy")
     entry.previous_msgid = None
-    for mark in (MT_MARK, QA_MARK, PREV_MARK):
-        _set_comment(entry, mark, None)
+    for mark in (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK):
+        set_comment(entry, mark, None)
     return True
 
 
@@ -133,9 +134,9 @@ def set_human(entry: polib.POEntry, text: str, translator: str) -> None:
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
     entry.previous_msgid = None
-    for mark in (MT_MARK, QA_MARK, PREV_MARK):
-        _set_comment(entry, mark, None)
-    _set_comment(entry, "translated-by:", translator)
+    for mark in (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK):
+        set_comment(entry, mark, None)
+    set_comment(entry, "translated-by:", translator)
 
 
 def new_catalog(lang: str, page: str) -> polib.POFile:
@@ -264,7 +265,7 @@ def save(po: polib.POFile, path: Path) -> bool:
     text = render(po)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    po.metadata["PO-Revision-Date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     text = render(po)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, text)

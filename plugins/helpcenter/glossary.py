@@ -33,11 +33,13 @@ class Glossary:
     def missed(self, source: str, translation: str, lang: str) -> list[str]:
         """Glossary terms in the source whose target term the translation does not use."""
         low = translation.casefold()
-        return [
-            f"{ja} → {by_lang[lang]}"
-            for ja, by_lang in self.terms.items()
-            if ja in source and lang in by_lang and by_lang[lang].casefold() not in low
-        ]
+        missed = []
+        for ja in sorted(self.terms, key=len, reverse=True):  # 出金先アドレス before 出金
+            target = self.terms[ja].get(lang)
+            if ja in source and target and target.casefold() not in low:
+                missed.append(f"{ja} → {target}")
+            source = source.replace(ja, "\0")
+        return missed
 
 
 def load(path: Path) -> Glossary:
@@ -53,4 +55,6 @@ def load(path: Path) -> Glossary:
     keep = data.get("do_not_translate") or []
     if not isinstance(keep, list):
         raise GlossaryError(f"{path}: `do_not_translate` must be a list")
-    return Glossary({str(k): {str(lk): str(lv) for lk, lv in v.items()} for k, v in terms.items()}, tuple(map(str, keep)))
+    return Glossary(
+        {str(k): {str(lk): str(lv) for lk, lv in v.items()} for k, v in terms.items()}, tuple(map(str, keep))
+    )

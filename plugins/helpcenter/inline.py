@@ -165,7 +165,10 @@ def decode(xml: str, encoded: Encoded) -> str:
     missing = sorted(set(encoded.tags) - set(seen), key=int)
     doubled = sorted((i for i, n in seen.items() if n > 1), key=int)
     if missing or doubled:
-        parts = [f"lost {_describe(encoded, missing)}" if missing else "", f"doubled {_describe(encoded, doubled)}" if doubled else ""]
+        parts = [
+            f"lost {_describe(encoded, missing)}" if missing else "",
+            f"doubled {_describe(encoded, doubled)}" if doubled else "",
+        ]
         raise TagMismatch("; ".join(p for p in parts if p))
 
     def walk(el: ET.Element) -> str:

@@ -69,7 +69,11 @@ def check(doc: Document, source: str, categories: Collection[str], incidents: Co
     for key in fm:
         if key not in allowed:
             err(key, f"unknown front matter key {key!r}{closest(key, allowed)}")
-    required = {"article": ("title", "description", "category", "last_reviewed"), "index": ("title",), "hub": ("title", "description", "icon")}[kind]
+    required = {
+        "article": ("title", "description", "category", "last_reviewed"),
+        "index": ("title",),
+        "hub": ("title", "description", "icon"),
+    }[kind]
     for key in required:
         if key not in fm or fm[key] in (None, ""):
             out.append(Finding(display, 1, f"missing `{key}:` in the front matter (required for {kind} pages)"))
@@ -82,7 +86,10 @@ def check(doc: Document, source: str, categories: Collection[str], incidents: Co
         if category is not None and category not in categories:
             err("category", f"unknown category {category!r}{closest(str(category), categories)}")
         elif category is not None and category != folder:
-            err("category", f"category {category!r} does not match the folder {folder!r}: move the file or fix the value")
+            err(
+                "category",
+                f"category {category!r} does not match the folder {folder!r}: move the file or fix the value",
+            )
         reviewed = fm.get("last_reviewed")
         if reviewed is not None and not isinstance(reviewed, dt.date):
             err("last_reviewed", f"`last_reviewed` must be a date like 2026-11-20, not {reviewed!r}")
@@ -100,9 +107,23 @@ def check(doc: Document, source: str, categories: Collection[str], incidents: Co
         explicit = index in doc.explicit_ids
         anchor = doc.heading_ids[index]
         if unit.text.rstrip().endswith(("？", "?")) and not explicit:
-            out.append(Finding(display, unit.line, "an FAQ question needs a stable id: end the heading with `{ #short-ascii-id }`", unit=unit.text))
+            out.append(
+                Finding(
+                    display,
+                    unit.line,
+                    "an FAQ question needs a stable id: end the heading with `{ #short-ascii-id }`",
+                    unit=unit.text,
+                )
+            )
         if explicit and not ID.match(anchor):
-            out.append(Finding(display, unit.line, f"heading id {anchor!r} must be lowercase ASCII words joined by hyphens", unit=unit.text))
+            out.append(
+                Finding(
+                    display,
+                    unit.line,
+                    f"heading id {anchor!r} must be lowercase ASCII words joined by hyphens",
+                    unit=unit.text,
+                )
+            )
         if explicit and anchor in seen:
             out.append(Finding(display, unit.line, f"heading id {anchor!r} is used twice on this page", unit=unit.text))
         seen.add(anchor)

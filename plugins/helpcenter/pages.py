@@ -11,6 +11,7 @@ import polib
 from . import catalog, meta
 from .catalog import CatalogError, Merged, State
 from .meta import Finding
+from .placeholders import Expander, load_channels
 from .project import Language, Project
 from .segment import Document, FrontMatterError, parse
 
@@ -79,13 +80,17 @@ class Corpus:
     sources: dict[str, str]
     merged: dict[tuple[str, str], Merged]  # (page, lang) -> catalog for the current source
     findings: list[Finding]
+    expander: Expander
+    languages: list[Language]
 
     def translation(self, page: str, lang: Language) -> PageTranslation:
         doc = self.docs[page]
         return translate_page(doc, self.merged[page, lang.code], lang, is_strict(self.project, doc))
 
     def categories(self) -> list[str]:
-        return sorted({p.split("/")[0] for p in self.docs if p.endswith("/index.md") and p.count("/") == 1} - {"incidents"})
+        return sorted(
+            {p.split("/")[0] for p in self.docs if p.endswith("/index.md") and p.count("/") == 1} - {"incidents"}
+        )
 
     def incident_ids(self) -> list[str]:
         return sorted(p.split("/")[1][:-3] for p in self.docs if meta.page_kind(p) == "hub")
@@ -101,7 +106,9 @@ def _read_doc(project: Project, page: str) -> tuple[str, Document | None, Findin
 
 def load_corpus(project: Project, languages: list[Language] | None = None, pages: list[str] | None = None) -> Corpus:
     """Parse sources and merge catalogs; every problem becomes a Finding instead of an exception."""
-    corpus = Corpus(project, {}, {}, {}, [])
+    channels = load_channels(project.data / "channels.yml")
+    languages = list(project.languages) if languages is None else languages
+    corpus = Corpus(project, {}, {}, {}, [], Expander(project.exchange, channels, project.default), languages)
     for page in pages if pages is not None else project.pages():
         source, doc, finding = _read_doc(project, page)
         corpus.sources[page] = source
@@ -112,7 +119,8 @@ def load_corpus(project: Project, languages: list[Language] | None = None, pages
     categories, incidents = corpus.categories(), corpus.incident_ids()
     for page, doc in corpus.docs.items():
         corpus.findings.extend(meta.check(doc, corpus.sources[page], categories, incidents))
-        for lang in languages if languages is not None else project.languages:
+        corpus.findings.extend(corpus.expander.check(f"docs/{page}", corpus.sources[page]))
+        for lang in languages:
             corpus.merged[page, lang.code] = merge_catalog(project, doc, lang.code, corpus.findings)
     return corpus
 

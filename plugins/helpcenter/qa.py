@@ -85,7 +85,9 @@ def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> 
     errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))
     if source.strip() and not translation.strip():
         errors.append("the translation is empty")
-    numbers = _diff("number", Counter(_NUMBER.findall(_strip_code(source))), Counter(_NUMBER.findall(_strip_code(translation))))
+    numbers = _diff(
+        "number", Counter(_NUMBER.findall(_strip_code(source))), Counter(_NUMBER.findall(_strip_code(translation)))
+    )
     warnings += numbers
     missed = glossary.missed(source, translation, lang)
     if missed:
@@ -112,7 +114,7 @@ def check_corpus(corpus: Corpus) -> None:
         doc = corpus.docs[page]
         display = catalog.catalog_path(project.translations, lang, page).relative_to(project.root).as_posix()
         seen: set[int] = set()
-        for unit, entry in zip(doc.units, merged.entries):
+        for unit, entry in zip(doc.units, merged.entries, strict=True):
             if id(entry) in seen or not entry.msgstr:
                 continue
             seen.add(id(entry))

@@ -7,6 +7,7 @@ understand (code, HTML, unknown syntax) stays exactly as the writer wrote it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,9 +47,7 @@ class _Slot:
     def join(self, text: str) -> str:
         lines = text.split("\n")
         seps = self.seps or [self.default_sep]
-        return lines[0] + "".join(
-            seps[min(i, len(seps)) - 1] + line for i, line in enumerate(lines[1:], 1)
-        )
+        return lines[0] + "".join(seps[min(i, len(seps)) - 1] + line for i, line in enumerate(lines[1:], 1))
 
 
 @dataclass
@@ -133,11 +132,10 @@ def _table_cells(line: str) -> list[tuple[int, int]]:
     """Spans of the cells of a GFM table row, splitting on unescaped pipes as markdown-it does."""
     bounds = [-1] + [m.start() for m in re.finditer(r"(?<!\\)\|", line)] + [len(line)]
     cells = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         seg = line[a + 1 : b]
-        if not seg.strip():
-            if a == -1 or b == len(line):
-                continue
+        if not seg.strip() and (a == -1 or b == len(line)):
+            continue
         start = a + 1 + (len(seg) - len(seg.lstrip()))
         end = b - (len(seg) - len(seg.rstrip()))
         cells.append((start, max(start, end)))
@@ -171,7 +169,7 @@ class _Builder:
 
     def line_span(self, n: int) -> tuple[int, int]:
         """Offsets of line n (0-based) without its line break."""
-        start, end = self.offsets[n], self.offsets[n + 1]
+        start, _end = self.offsets[n], self.offsets[n + 1]
         return start, start + len(self.lines[n].rstrip("\r\n"))
 
     def paragraph(self, begin: int, end: int, marker: bool) -> None:

@@ -64,17 +64,22 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         options = dict(self.config)
         options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
         try:
-            project = project_mod.build(root, {"docs_dir": self.source_docs, "site_name": config.site_name}, options, dict(i18n.config))
+            project = project_mod.build(
+                root, {"docs_dir": self.source_docs, "site_name": config.site_name}, options, dict(i18n.config)
+            )
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
         self.corpus = corpus = load_corpus(project)
         qa.check_corpus(corpus)
-        errors = [f for f in corpus.findings if f.level == "error" and not f.path.startswith(project.translations.name)]
-        for finding in corpus.findings:
-            if finding not in errors:
-                log.warning(str(finding))
-        if errors:
-            raise PluginError("\n".join(str(f) for f in errors) + f"\n{len(errors)} error(s) in the sources; fix them and rebuild")
+        errors = [f for f in corpus.findings if f.level == "error"]
+        source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
+        if source_errors:
+            raise PluginError("\n".join(map(str, source_errors)) + f"\n{len(source_errors)} error(s); fix them and rebuild")
+        for finding in errors:  # a broken translation is not published (its page shows Japanese)
+            log.warning(f"{finding}; the page is shown in Japanese until this is fixed")
+        warnings = len(corpus.findings) - len(errors)
+        if warnings:
+            log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
         self.shown = {
             (page, lang.code): corpus.translation(page, lang) for page in corpus.docs for lang in project.languages
         }
@@ -113,35 +118,47 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
     def page_info(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
         """What the templates need to tell a reader about the page they are reading."""
         i18n = config.plugins["i18n"]
-        lang: str = i18n.current_language
-        default: str = i18n.default_language
-        src = page.file.src_uri
-        m = _SUFFIX.search(src)
-        page_lang = m.group(1) if m else default
-        source = _SUFFIX.sub(".md", src)
+        lang: str = getattr(i18n, "current_language", "")
+        default: str = getattr(i18n, "default_language", "")
+        m = _SUFFIX.search(page.file.src_uri)
+        source = _SUFFIX.sub(".md", page.file.src_uri)
         shown = self.shown.get((source, lang))
-        if lang == default or shown is None:
-            state = "reviewed" if lang == default else "fallback"
+        if lang == default:
+            state = "reviewed"
+        elif shown is None or not m:
+            state = "fallback"
         else:
-            state = shown.state if page_lang == lang else "fallback"
-        original = "/".join(p for p in page.url.split("/")[1:]) if lang != default else page.url
+            state = shown.state
+        # static-i18n puts every language but the default under /<lang>/
+        original = page.url.split("/", 1)[1] if lang != default and "/" in page.url else page.url
         return {
             "state": state,
             "lang": lang,
             "default": default,
-            "original_url": get_relative_url(original or ".", page.url) if lang != default else "",
+            "source": source,
+            "original": original,
+            "original_url": get_relative_url(original, page.url) if lang != default else "",
             "stale_sections": shown.stale_sections if shown and state == "stale" else [],
             "strings": strings(lang),
         }
 
     @event_priority(-150)
-    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         info = self.page_info(page, config)
         page.meta["translation_state"] = info["state"]
         context["helpcenter"] = info
         if info["state"] == "fallback" and config.site_url:
-            page.canonical_url = config.site_url.rstrip("/") + "/" + info["original_url_abs"] if "original_url_abs" in info else page.canonical_url
+            page.canonical_url = config.site_url.rstrip("/") + "/" + info["original"]
         return context
+
+    @event_priority(-150)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """A page shown in Japanese claims no translation: drop hreflang links to fallbacks."""
+        source = _SUFFIX.sub(".md", page.file.src_uri)
+        missing = [code for (p, code), shown in self.shown.items() if p == source and shown.text is None]
+        for code in missing:
+            output = re.sub(rf'\s*<link rel="alternate" href="[^"]*" hreflang="{re.escape(code)}">', "", output)
+        return output
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a source, a catalog or a data file changes; never on our own staging writes."""

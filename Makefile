@@ -1,0 +1,45 @@
+# The two commands of the README, and what they need. Everything installs itself into .venv/
+# from the lock (requirements.lock, made with `make lock`).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint check system-deps lock bench clean
+
+site: $(STAMP)  ## build the help center into site/ (strict: any warning fails)
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)  ## serve with live reload on http://127.0.0.1:8000/
+	$(BIN)/mkdocs serve --livereload
+
+test: $(STAMP) system-deps lint  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check plugins tests scripts
+	$(BIN)/ruff check plugins tests scripts
+	$(BIN)/mypy
+
+check: $(STAMP)  ## QA of sources and translations, as CI runs it
+	$(BIN)/helpcenter check
+
+system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
+	bash scripts/system-deps.sh
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_translate.py
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+lock:  ## re-pin every dependency (needs uv: pip install uv)
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,253 @@
+"""`helpcenter`: the commands writers, reviewers and CI run (translate, review, status, check, import)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from . import catalog, importer, qa, review, status, translate
+from .glossary import GlossaryError
+from .glossary import load as load_glossary
+from .pages import Corpus, load_corpus, po_path
+from .project import ConfigError, Language, Project
+from .project import load as load_project
+from .segment import FrontMatterError, parse
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit 2."""
+
+
+def _languages(project: Project, codes: list[str] | None) -> list[Language]:
+    return [project.language(c) for c in codes] if codes else list(project.languages)
+
+
+def _pages(project: Project, paths: list[str]) -> list[str] | None:
+    """Pages named on the command line (docs/x.md, x.md or a folder), or None for all."""
+    if not paths:
+        return None
+    every = project.pages()
+    chosen: list[str] = []
+    for raw in paths:
+        rel = raw.split(":")[0].removeprefix("./").removeprefix(project.docs.name + "/").rstrip("/")
+        match = [p for p in every if p == rel or p.startswith(rel + "/") or rel in ("", ".")]
+        if not match:
+            raise UserError(f"{raw}: no such page under {project.docs.name}/")
+        chosen += [p for p in match if p not in chosen]
+    return chosen
+
+
+def _corpus(args: argparse.Namespace, project: Project, languages: list[Language]) -> Corpus:
+    corpus = load_corpus(project, languages, _pages(project, getattr(args, "paths", [])))
+    fatal = [f for f in corpus.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
+    fatal += [f for f in corpus.findings if "cannot be read" in f.message]
+    if fatal and args.command != "check":
+        for f in fatal:
+            err.print(str(f), markup=False)
+        raise UserError(f"{len(fatal)} error(s) in the sources; fix them first (`helpcenter check` lists everything)")
+    return corpus
+
+
+def cmd_translate(args: argparse.Namespace, project: Project) -> int:
+    languages = _languages(project, args.lang)
+    corpus = _corpus(args, project, languages)
+    try:
+        glossary = load_glossary(project.glossary_path)
+    except GlossaryError as exc:
+        raise UserError(str(exc)) from None
+    plans = [translate.plan(corpus, lang, glossary) for lang in languages]
+    if args.dry_run:
+        table = Table("language", "DeepL", "units", "characters", "requests", title="Would be sent (dry run)")
+        for p in plans:
+            table.add_row(
+                p.lang.code,
+                p.lang.deepl,
+                str(len(p.jobs)),
+                str(p.characters),
+                str(len(list(translate.batches(p.jobs)))),
+            )
+        out.print(table)
+        return 0
+    client = translate.client_from_env()
+    started = time.monotonic()
+    with translate.run_lock(project.translations):
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=False,
+            disable=not err.is_terminal,
+        ) as bar:
+            tasks = {p.lang.code: bar.add_task(f"{p.lang.code} ({p.lang.deepl})", total=len(p.jobs)) for p in plans}
+            outcomes = translate.run(client, corpus, plans, glossary, lambda code, n: bar.advance(tasks[code], n))
+        translate.append_ledger(project.translations / "ledger.tsv", outcomes, started)
+    table = Table("language", "units", "requests", "billed characters", title="DeepL")
+    for o in outcomes:
+        table.add_row(o.lang, str(o.units), str(o.requests), str(o.billed))
+    out.print(table)
+    failed = next((o.error for o in outcomes if o.error), None)
+    if failed:
+        err.print(f"helpcenter translate: {failed}", markup=False)
+        return 1
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, project: Project) -> int:
+    corpus = _corpus(args, project, _languages(project, args.lang))
+    data = status.counts(corpus)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for code, lang in data["languages"].items():
+        total = sum(lang[s.value] for s in status.ORDER)
+        table = Table(
+            "page",
+            *(s.value for s in status.ORDER),
+            title=f"{code}: "
+            + ", ".join(f"{s.value} {lang[s.value]} ({status.percent(lang[s.value], total)})" for s in status.ORDER),
+        )
+        for page, c in lang["pages"].items():
+            if args.all or c["reviewed"] != sum(c.values()):
+                table.add_row(page, *(str(c[s.value]) for s in status.ORDER))
+        out.print(table)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, project: Project) -> int:
+    corpus = _corpus(args, project, _languages(project, args.lang))
+    qa.check_corpus(corpus)
+    errors = [f for f in corpus.findings if f.level == "error"]
+    warnings = [f for f in corpus.findings if f.level == "warning"]
+    for f in sorted(corpus.findings, key=lambda f: (f.level != "error", f.path, f.line)):
+        if f.level == "error" or args.warnings:
+            (err if f.level == "error" else out).print(str(f), markup=False)
+    out.print(
+        f"{len(errors)} error(s), {len(warnings)} warning(s) in {len(corpus.docs)} pages x {len(_languages(project, args.lang))} languages"
+    )
+    return 1 if errors else 0
+
+
+def cmd_review(args: argparse.Namespace, project: Project) -> int:
+    languages = _languages(project, args.lang)
+    corpus = _corpus(args, project, languages)
+    items = list(review.pending(corpus, [lang.code for lang in languages], _pages(project, args.paths)))
+    lines = {p.split(":")[1] for p in args.paths if ":" in p}
+    if lines:
+        items = [i for i in items if str(i.unit.line) in lines]
+    if args.approve:
+        changed = review.approve(corpus, items)
+        for lang_code, page in {(i.lang, i.page) for i in items}:
+            catalog.save(corpus.merged[page, lang_code].po, po_path(project, lang_code, page))
+        out.print(f"approved {changed} unit(s)")
+        return 0
+    if not items:
+        out.print("nothing to review")
+        return 0
+    for item in items:
+        out.print(f"[bold]{item.where}[/] [{item.lang}] {item.state.value}")
+        if item.state is review.State.STALE or item.entry.previous_msgid:
+            out.print(
+                "  Japanese change: " + review.word_diff(item.entry.previous_msgid or "", item.entry.msgid),
+                markup=False,
+            )
+            if item.previous_translation:
+                out.print("  old translation: " + item.previous_translation, markup=False)
+        else:
+            out.print("  Japanese: " + item.entry.msgid, markup=False)
+        label = "new translation" if item.state is review.State.MACHINE else "translation"
+        out.print(f"  {label}: " + item.entry.msgstr, markup=False)
+        problem = catalog.comment(item.entry, catalog.QA_MARK)
+        if problem:
+            out.print("  QA: " + problem, markup=False)
+    out.print(f"{len(items)} unit(s) to review; approve with: helpcenter review --approve --lang L [PATH[:LINE] ...]")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, project: Project) -> int:
+    lang = project.language(args.lang)
+    corpus = _corpus(args, project, [lang])
+    total = 0
+    for raw in args.files:
+        path = Path(raw)
+        base = Path(args.base) if args.base else path.parent
+        page = path.relative_to(base).as_posix()
+        if page not in corpus.docs:
+            raise UserError(f"{raw}: no source page docs/{page} (pass --base, the folder that mirrors docs/)")
+        try:
+            translated = parse(page, path.read_text(encoding="utf-8"))
+        except FrontMatterError as exc:
+            raise UserError(f"{raw}:{exc.line}: {exc}") from None
+        aligned = importer.align(corpus.docs[page], translated)
+        if isinstance(aligned, importer.Mismatch):
+            raise UserError(f"{raw}:{aligned.line}: {aligned.message}; make the structure match docs/{page}")
+        merged = corpus.merged[page, lang.code]
+        total += importer.apply(merged, aligned, args.translator)
+        catalog.save(merged.po, po_path(project, lang.code, page))
+    out.print(f"imported {total} unit(s) as human translations by {args.translator}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="helpcenter", description=__doc__)
+    p.add_argument("--config", default="mkdocs.yml", help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("translate", help="machine-translate what is new or changed (DeepL)")
+    t.add_argument("--lang", action="append", help="a language code (repeatable; default: all)")
+    t.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    t.add_argument("paths", nargs="*", help="pages or folders under docs/ (default: all)")
+    t.set_defaults(func=cmd_translate)
+
+    s = sub.add_parser("status", help="reviewed / machine / stale / missing per language")
+    s.add_argument("--lang", action="append")
+    s.add_argument("--json", action="store_true", help="machine-readable counts")
+    s.add_argument("--all", action="store_true", help="list fully reviewed pages too")
+    s.set_defaults(func=cmd_status, paths=[])
+
+    c = sub.add_parser("check", help="check sources and every translation; exit 1 on errors")
+    c.add_argument("--lang", action="append")
+    c.add_argument("--warnings", action="store_true", help="print warnings too")
+    c.add_argument("paths", nargs="*")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("review", help="list what needs review, or approve it")
+    r.add_argument("--lang", action="append")
+    r.add_argument("--approve", action="store_true", help="mark the listed units reviewed")
+    r.add_argument("paths", nargs="*", help="pages, folders, or PAGE:LINE for one unit")
+    r.set_defaults(func=cmd_review)
+
+    i = sub.add_parser("import", help="store whole translated Markdown files as human translations")
+    i.add_argument("--lang", required=True)
+    i.add_argument("--translator", required=True, help="who translated (recorded in the catalog)")
+    i.add_argument("--base", help="the folder that mirrors docs/ (default: each file's folder)")
+    i.add_argument("files", nargs="+")
+    i.set_defaults(func=cmd_import, paths=[])
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        project = load_project(Path(args.config))
+        return int(args.func(args, project))
+    except (UserError, ConfigError, translate.TranslateError) as exc:
+        err.print(f"helpcenter {args.command}: {exc}", markup=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted; every catalog on disk is complete (each save is atomic)")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""`{{ exchange }}`, `{{ channels.<key> }}` and the channel table marker, expanded per language.
+
+The official channels live in one data file (data/channels.yml), so a domain or account is written
+once and the same everywhere; an unknown key is a writer's mistake reported with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .meta import Finding, closest
+
+PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+CHANNELS_MARKER = "<!-- helpcenter:channels -->"
+
+
+@dataclass(frozen=True)
+class Channel:
+    key: str
+    labels: dict[str, str]
+    value: str
+
+    def label(self, lang: str, default: str) -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.labels.get(default, self.key)
+
+    def markdown(self) -> str:
+        """URLs as links; addresses, numbers and accounts as code, so they are never restyled."""
+        if self.value.startswith("https://"):
+            return f"[{self.value.removeprefix('https://')}]({self.value})"
+        return f"`{self.value}`"
+
+
+def load_channels(path: Path) -> dict[str, Channel]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {k: Channel(k, dict(v.get("label", {})), str(v["value"])) for k, v in data.items()}
+
+
+@dataclass(frozen=True)
+class Expander:
+    exchange: str
+    channels: dict[str, Channel]
+    default: str
+
+    def known(self) -> list[str]:
+        return ["exchange", *(f"channels.{k}" for k in self.channels)]
+
+    def check(self, display: str, source: str) -> list[Finding]:
+        out = []
+        for n, line in enumerate(source.splitlines(), 1):
+            for m in PLACEHOLDER.finditer(line):
+                if m.group(1) not in self.known():
+                    out.append(
+                        Finding(display, n, f"unknown placeholder {m.group(0)}{closest(m.group(1), self.known())}")
+                    )
+        return out
+
+    def table(self, lang: str) -> str:
+        head = {"ja": ("窓口", "公式の連絡先"), "zh": ("渠道", "官方信息"), "ko": ("채널", "공식 정보")}
+        a, b = head.get(lang, ("Channel", "Official"))
+        rows = [f"| {a} | {b} |", "| --- | --- |"]
+        rows += [f"| {c.label(lang, self.default)} | {c.markdown()} |" for c in self.channels.values()]
+        return "\n".join(rows)
+
+    def expand(self, markdown: str, lang: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            key = m.group(1)
+            if key == "exchange":
+                return self.exchange
+            channel = self.channels.get(key.removeprefix("channels."))
+            return channel.markdown() if channel and key.startswith("channels.") else m.group(0)
+
+        lines = [self.table(lang) if line.strip() == CHANNELS_MARKER else line for line in markdown.split("\n")]
+        return PLACEHOLDER.sub(one, "\n".join(lines))
