@@ -31,8 +31,11 @@ MT_MARK = "machine-translated:"
 QA_MARK = "qa-error:"
 PREV_MARK = "previous translation:"
 GLOSSARY_MARK = "glossary:"
+_MARKS = (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK, "translated-by:")
 FUZZY_MATCH_RATIO = 0.6
 _WRAP = 79
+_STRING_LINE = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"')
+_TERMINATED = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"(?:[^"\\]|\\.)*"\s*$')
 
 
 class State(StrEnum):
@@ -63,7 +66,17 @@ def catalog_path(translations: Path, lang: str, page: str) -> Path:
 
 
 def _comment_lines(entry: polib.POEntry) -> list[str]:
-    return entry.tcomment.splitlines() if entry.tcomment else []
+    """Translator-comment lines, one per mark: polib wraps a long comment over several `# ` lines
+    when it saves, so lines after a mark's line that start no mark of their own continue its value."""
+    lines: list[str] = []
+    continued = False
+    for line in entry.tcomment.splitlines() if entry.tcomment else []:
+        if continued and not line.startswith(_MARKS):
+            lines[-1] += " " + line
+            continue
+        lines.append(line)
+        continued = line.startswith(_MARKS)
+    return lines
 
 
 def set_comment(entry: polib.POEntry, mark: str, value: str | None) -> None:
@@ -160,6 +173,15 @@ def load(path: Path, lang: str, page: str, display: str | None = None) -> polib.
     """Read a catalog (a new empty one when the file does not exist); CatalogError on bad syntax."""
     if not path.exists():
         return new_catalog(lang, page)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for n, line in enumerate(text.splitlines(), 1):  # polib silently accepts an unterminated string
+        if _STRING_LINE.match(line) and not _TERMINATED.match(line):
+            raise CatalogError(
+                display or str(path),
+                n,
+                'the PO file cannot be read (a string is not closed with `"`); fix the entry there, '
+                "or restore the file from git",
+            )
     try:
         po = polib.pofile(str(path), wrapwidth=_WRAP, encoding="utf-8")
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -218,6 +240,8 @@ def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
             entry.tcomment = match.tcomment
             entry.flags = [f for f in match.flags if f != "fuzzy"] + ["fuzzy"]
             entry.previous_msgid = match.previous_msgid if match.fuzzy and match.previous_msgid else match.msgid
+            if not match.fuzzy:  # reviewed work: kept for the reviewer once DeepL replaces msgstr
+                set_comment(entry, PREV_MARK, match.msgstr.replace("\n", " "))
     for entry in unused:
         gone = _copy(entry)
         gone.obsolete = True

@@ -36,10 +36,17 @@ class Glossary:
         missed = []
         for ja in sorted(self.terms, key=len, reverse=True):  # 出金先アドレス before 出金
             target = self.terms[ja].get(lang)
-            if ja in source and target and target.casefold() not in low:
+            if ja in source and target and not any(form in low for form in _forms(target.casefold())):
                 missed.append(f"{ja} → {target}")
             source = source.replace(ja, "\0")
         return missed
+
+
+def _forms(term: str) -> tuple[str, ...]:
+    """The term and its English plural (inquiry -> inquiries), which count as using it."""
+    if term.endswith("y") and term.isascii():
+        return term, term[:-1] + "ies"
+    return (term,)
 
 
 def load(path: Path) -> Glossary:

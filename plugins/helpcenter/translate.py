@@ -87,7 +87,8 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
     batch: list[Job] = []
     size = 0
     for job in jobs:
-        if batch and (len(batch) >= MAX_TEXTS or size + job.size > MAX_BYTES):
+        context = len(json.dumps(context_for([*batch, job])))  # sent with the texts: up to 6 bytes a character
+        if batch and (len(batch) >= MAX_TEXTS or size + job.size + context > MAX_BYTES):
             yield batch
             batch, size = [], 0
         batch.append(job)
@@ -141,14 +142,19 @@ def explain(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def ensure_glossary(client: deepl.DeepLClient, glossary: Glossary, languages: list[Language]) -> str | None:
-    """The id of our multilingual glossary, uploaded only when its content changed (named by hash)."""
+def ensure_glossary(
+    client: deepl.DeepLClient, glossary: Glossary, languages: list[Language], needed: list[Language] | None = None
+) -> str | None:
+    """The id of our multilingual glossary (a dictionary per language of `languages`), uploaded only
+    when its content changed (named by hash) or it has no dictionary for a language in `needed` (one
+    just added to mkdocs.yml)."""
     if not glossary.terms and not glossary.keep:
         return None
     name = f"helpcenter-{glossary.digest()}"
+    wanted = {_glossary_lang(lang) for lang in (needed or languages) if glossary.pairs(lang.code)}
     existing = client.list_multilingual_glossaries()
     for info in existing:
-        if info.name == name:
+        if info.name == name and wanted <= {d.target_lang.lower() for d in info.dictionaries}:
             return str(info.glossary_id)
     dictionaries = [
         MultilingualGlossaryDictionaryEntries("ja", _glossary_lang(lang), glossary.pairs(lang.code))
@@ -233,7 +239,7 @@ def run_language(
         }
         if lang.formality and lang.formality != "default":
             options["formality"] = lang.formality
-        if glossary_id:
+        if glossary_id and glossary.pairs(lang.code):  # a language without terms has no dictionary
             options["glossary"] = glossary_id
         try:
             results = client.translate_text([job.encoded.xml for job in batch], **options)  # type: ignore[arg-type]
@@ -264,7 +270,7 @@ def run(
     needed = [p.lang for p in plans if p.jobs]
     if needed:
         try:
-            glossary_id = ensure_glossary(client, glossary, needed)
+            glossary_id = ensure_glossary(client, glossary, list(corpus.project.languages), needed)
         except Exception as exc:
             raise TranslateError(explain(exc)) from None
     stop = threading.Event()
@@ -279,7 +285,12 @@ def run(
 
 
 def append_ledger(path: Path, outcomes: list[Outcome], started: float) -> None:
-    """One line per run: when, how long, per language units/requests/billed, and how it ended."""
+    """One line per run: when, how long, per language units/requests/billed, and how it ended.
+
+    A run that sent nothing and did not fail leaves the ledger (and so the repository) untouched.
+    """
+    if not any(o.requests or o.error for o in outcomes):
+        return
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     parts = [f"{o.lang}: units={o.units} requests={o.requests} billed={o.billed}" for o in outcomes]
     status = next((o.error for o in outcomes if o.error), "ok")

@@ -1,0 +1,94 @@
+"""A writer's or translator's mistake stops the strict build and `helpcenter check` with the file,
+the line and what to fix, and never with a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+from sitekit import copy_site, run
+
+ARTICLE = "docs/security/two-factor-setup.md"
+CATALOG = "translations/en/security/two-factor-setup.po"
+BOLD = "translations/en/security/what-we-never-ask.po"
+CODE = "translations/zh/trading/wrong-asset-or-amount.po"
+
+
+def edit(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        file = root / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return apply
+
+
+def break_msgstr(catalog: str, needle: str, transform: Callable[[str], str]) -> Callable[[Path], None]:
+    """Change the English translation of the first paragraph whose msgstr contains `needle`."""
+
+    def apply(root: Path) -> None:
+        po = polib.pofile(str(root / catalog))
+        entry = next(e for e in po if needle in e.msgstr and e.comment.startswith("paragraph"))
+        entry.msgstr = transform(entry.msgstr)
+        po.save()
+
+    return apply
+
+
+MISTAKES = {
+    "malformed YAML": (edit(ARTICLE, "category: security", "category: [security"), ARTICLE + ":", "not valid YAML"),
+    "missing title": (edit(ARTICLE, "title: ", "titl: "), ARTICLE + ":1:", "missing `title:`"),
+    "unknown key": (
+        edit(ARTICLE, "category: security", "category: security\ntags: [x]"),
+        ARTICLE + ":5:",
+        "unknown front matter key 'tags'",
+    ),
+    "unknown category": (
+        edit(ARTICLE, "category: security", "category: securty"),
+        ARTICLE + ":4:",
+        "did you mean 'security'",
+    ),
+    "unknown incident": (
+        edit(ARTICLE, "incidents: [", "incidents: [phising, "),
+        ARTICLE + ":5:",
+        "did you mean 'phishing'",
+    ),
+    "FAQ question without id": (edit(ARTICLE, "？ { #lost-device }", "？"), ARTICLE + ":", "stable id"),
+    "PO syntax error": (
+        edit(CATALOG, 'msgid "二段階認証を設定する"', 'msgid "二段階認証を設定する'),
+        CATALOG + ":",
+        "cannot be read",
+    ),
+    "unclosed bold": (break_msgstr(BOLD, "**", lambda s: s.replace("**", "", 1)), BOLD + ":", "unclosed markup"),
+    "dropped link": (break_msgstr(CATALOG, "](", lambda s: s.replace("](", " (", 1)), CATALOG + ":", "link lost"),
+    "dropped code span": (break_msgstr(CODE, "`", lambda s: s.replace("`", "", 2)), CODE + ":", "inline code lost"),
+}
+
+
+@pytest.fixture(scope="module")
+def site_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_site(tmp_path_factory.mktemp("clean"), pages=None)
+
+
+def test_the_clean_site_passes_both(site_copy: Path) -> None:
+    assert run(["helpcenter", "check"], site_copy).returncode == 0
+    build = run(["mkdocs", "build", "--strict"], site_copy)
+    assert build.returncode == 0, build.stderr[-3000:]
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_each_mistake_stops_strict_build_and_check(name: str, tmp_path: Path) -> None:
+    plant, where, what = MISTAKES[name]
+    root = copy_site(tmp_path, pages=None)
+    plant(root)
+    check = run(["helpcenter", "check"], root)
+    build = run(["mkdocs", "build", "--strict"], root)
+    for result in (check, build):
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output[-2000:]
+        assert "Traceback" not in output
+        line = next((ln for ln in output.splitlines() if where in ln and what in ln), None)
+        assert line is not None, f"no line naming {where} and {what!r} in:\n{output[-3000:]}"
