@@ -74,7 +74,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         errors = [f for f in corpus.findings if f.level == "error"]
         source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
         if source_errors:
-            raise PluginError("\n".join(map(str, source_errors)) + f"\n{len(source_errors)} error(s); fix them and rebuild")
+            raise PluginError(
+                "\n".join(map(str, source_errors)) + f"\n{len(source_errors)} error(s); fix them and rebuild"
+            )
         for finding in errors:  # a broken translation is not published (its page shows Japanese)
             log.warning(f"{finding}; the page is shown in Japanese until this is fixed")
         warnings = len(corpus.findings) - len(errors)
@@ -141,6 +143,19 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "stale_sections": shown.stale_sections if shown and state == "stale" else [],
             "strings": strings(lang),
         }
+
+    @event_priority(-150)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any) -> str:
+        """Placeholders and the channel table, in the language being built."""
+        assert self.corpus is not None
+        lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        expander = self.corpus.expander
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = expander.expand(page.meta[key], lang)
+        if isinstance(page.meta.get("title"), str):
+            page.title = page.meta["title"]
+        return expander.expand(markdown, lang)
 
     @event_priority(-150)
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:

@@ -1,0 +1,178 @@
+"""The built site as readers get it: every article in every language, honest notices, stable anchors,
+and nothing generated inside docs/ or translations/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+from sitekit import ROOT, copy_site, run
+
+from helpcenter import catalog
+
+LANGS = ("en", "zh", "ko")
+MACHINE_PAGE = "trading/market-vs-limit-orders"  # one unit replaced by a machine translation
+STALE_PAGE = "trading/what-can-be-undone"  # one Japanese paragraph edited after translation
+FALLBACK_PAGE = "support/supported-languages"  # Korean catalog removed
+
+
+def plain_paragraph(po: polib.POFile) -> polib.POEntry:
+    """A paragraph with no markup, links, placeholders or numbers, so plain text replaces it cleanly."""
+    return next(e for e in po if e.comment.startswith("paragraph") and not re.search(r"[`*\[{0-9０-９]", e.msgid))
+
+
+def snapshot(root: Path) -> dict[str, int]:
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for folder in ("docs", "translations")
+        for p in (root / folder).rglob("*")
+    }
+
+
+def html(site: Path, lang: str, page: str) -> str:
+    prefix = "" if lang == "ja" else f"{lang}/"
+    return (site / f"{prefix}{page}/index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], dict[str, int]]:
+    root = copy_site(tmp_path_factory.mktemp("site"), pages=None)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("strict_incidents: true", "strict_incidents: false"),
+        encoding="utf-8",
+    )
+    # a machine translation (as `helpcenter translate` stores it) on one English page
+    po_file = root / f"translations/en/{MACHINE_PAGE}.po"
+    po = polib.pofile(str(po_file))
+    catalog.set_machine(plain_paragraph(po), "Machine-translated paragraph.", "deepl EN-US")
+    po.save()
+    # a Japanese edit under the second section of another page, after it was translated
+    article = root / f"docs/{STALE_PAGE}.md"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    body = next(
+        i
+        for i in range(headings[1] + 1, len(lines))
+        if lines[i] and not lines[i].startswith(("#", "|", "-", "!", " ", "<", "`", "="))
+    )
+    lines[body] = lines[body].replace("。", "（変更）。", 1)
+    article.write_text("\n".join(lines), encoding="utf-8")
+    (root / f"translations/ko/{FALLBACK_PAGE}.po").unlink()
+    before = snapshot(root)
+    result = run(["mkdocs", "build", "--strict"], root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root, before, snapshot(root)
+
+
+def test_every_page_exists_in_every_language_with_its_translation(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    root, *_ = built
+    site = root / "site"
+    pages = [p.relative_to(root / "docs").as_posix()[:-3] for p in (root / "docs").rglob("*.md")]
+    assert len(pages) >= 30
+    for page in pages:
+        url = page.removesuffix("index").rstrip("/")
+        for lang in LANGS:
+            po_file = root / f"translations/{lang}/{page}.po"
+            if not po_file.exists():
+                continue
+            title = next(e.msgstr for e in polib.pofile(str(po_file)) if e.comment == "title")
+            text = html(site, lang, url) if url else (site / lang / "index.html").read_text(encoding="utf-8")
+            expected = title.replace("{{ exchange }}", "Hoshi Exchange").replace("&", "&amp;")
+            assert f"<title>{expected}" in text or f">{expected}</h1>" in text, (lang, page)
+
+
+def test_nothing_is_generated_into_docs_or_translations(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+    _, before, after = built
+    assert after == before
+
+
+def test_faq_anchors_are_the_same_in_every_language(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+    site = built[0] / "site"
+    for lang in ("ja", *LANGS):
+        page = html(site, lang, "security/two-factor-setup")
+        assert 'id="lost-device"' in page, lang
+        assert 'id="changing-phone"' in page, lang
+
+
+def test_the_language_switcher_keeps_the_reader_on_the_same_article(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    page = html(built[0] / "site", "en", "security/two-factor-setup")
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)"', page))
+    targets = {lang: href for href, lang in links.items()}
+    assert targets["ja"].endswith("security/two-factor-setup/")
+    assert targets["ko"].endswith("ko/security/two-factor-setup/")
+    assert targets["zh"].endswith("zh/security/two-factor-setup/")
+
+
+def test_reviewed_pages_carry_no_notice(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+    page = html(built[0] / "site", "zh", "security/two-factor-setup")
+    assert 'data-translation-state="reviewed"' in page
+    assert "hc-notice" not in page
+
+
+def test_a_machine_translated_page_says_so_and_links_to_the_original(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    site = built[0] / "site"
+    page = html(site, "en", MACHINE_PAGE)
+    assert 'data-translation-state="machine"' in page
+    assert "Machine-translated paragraph." in page
+    assert "has not yet been reviewed" in page
+    href = re.search(r'class="hc-notice__original" href="([^"]+)"', page)
+    assert href is not None
+    target = (site / "en" / MACHINE_PAGE / href.group(1) / "index.html").resolve()
+    assert target == (site / MACHINE_PAGE / "index.html").resolve()
+    assert 'data-translation-state="reviewed"' in html(site, "zh", MACHINE_PAGE)
+
+
+def test_a_partly_outdated_page_names_the_outdated_section(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+    root = built[0]
+    page = html(root / "site", "en", STALE_PAGE)
+    assert 'data-translation-state="stale"' in page
+    assert "Parts of this page are outdated" in page
+    section = re.search(r'hc-notice--stale.*?<li><a href="#([^"]+)">', page, re.S)
+    assert section is not None
+    assert f'id="{section.group(1)}"' in page
+
+
+def test_a_page_without_translation_is_shown_in_japanese_and_claims_no_translation(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    page = html(built[0] / "site", "ko", FALLBACK_PAGE)
+    assert 'data-translation-state="fallback"' in page
+    assert "일본어로 표시됩니다" in page
+    assert '<div lang="ja">' in page
+    assert f'<link rel="canonical" href="https://help.hoshi-exchange.example/{FALLBACK_PAGE}/">' in page
+    assert 'hreflang="ko">' not in page.split("</head>")[0]
+
+
+def test_placeholders_and_the_channel_table_are_expanded(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+    site = built[0] / "site"
+    channels = yaml.safe_load((ROOT / "data/channels.yml").read_text(encoding="utf-8"))
+    for lang in ("ja", *LANGS):
+        page = html(site, lang, "security/what-we-never-ask")
+        assert "{{" not in page
+        assert "Hoshi Exchange" in page
+        assert channels["status_page"]["value"].removeprefix("https://") in page
+    assert channels["status_page"]["label"]["ko"] in html(site, "ko", "security/what-we-never-ask")
+
+
+def test_strict_articles_need_reviewed_translations(tmp_path: Path) -> None:
+    """Security articles are not published from machine translation, even under `publish: machine`."""
+    root = copy_site(tmp_path)
+    po_file = root / "translations/en/security/two-factor-setup.po"
+    po = polib.pofile(str(po_file))
+    catalog.set_machine(plain_paragraph(po), "Machine text.", "deepl EN-US")
+    po.save()
+    result = run(["mkdocs", "build"], root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = html(root / "site", "en", "security/two-factor-setup")
+    assert 'data-translation-state="fallback"' in page
+    assert "Machine text." not in page
