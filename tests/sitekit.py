@@ -15,6 +15,7 @@ SMALL = ("index.md", "*/index.md", "incidents/*.md", "security/two-factor-setup.
 
 def copy_site(dest: Path, pages: tuple[str, ...] | None = SMALL) -> Path:
     """The repo's mkdocs.yml, overrides, data and translations, with all docs or a small subset."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "overrides", "data", "translations"):
         src = ROOT / name
         if src.is_dir():

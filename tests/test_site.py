@@ -9,9 +9,9 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
-from sitekit import ROOT, copy_site, run
 
 from helpcenter import catalog
+from sitekit import ROOT, copy_site, run
 
 LANGS = ("en", "zh", "ko")
 MACHINE_PAGE = "trading/market-vs-limit-orders"  # one unit replaced by a machine translation

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from sitekit import copy_site, run
 
 ARTICLE = "docs/security/two-factor-setup.md"

@@ -133,7 +133,8 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
         if f.level == "error" or args.warnings:
             (err if f.level == "error" else out).print(str(f), markup=False)
     out.print(
-        f"{len(errors)} error(s), {len(warnings)} warning(s) in {len(corpus.docs)} pages x {len(_languages(project, args.lang))} languages"
+        f"{len(errors)} error(s), {len(warnings)} warning(s) in {len(corpus.docs)} pages"
+        f" x {len(corpus.languages)} languages"
     )
     return 1 if errors else 0
 
@@ -142,9 +143,10 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
     languages = _languages(project, args.lang)
     corpus = _corpus(args, project, languages)
     items = list(review.pending(corpus, [lang.code for lang in languages], _pages(project, args.paths)))
-    lines = {p.split(":")[1] for p in args.paths if ":" in p}
-    if lines:
-        items = [i for i in items if str(i.unit.line) in lines]
+    units = {(page, p.split(":")[1]) for p in args.paths if ":" in p for page in _pages(project, [p]) or []}
+    whole = {page for p in args.paths if ":" not in p for page in _pages(project, [p]) or []}
+    if units:  # PAGE:LINE picks one unit of that page; a PAGE without a line keeps all of it
+        items = [i for i in items if i.page in whole or (i.page, str(i.unit.line)) in units]
     if args.approve:
         changed = review.approve(corpus, items)
         for lang_code, page in {(i.lang, i.page) for i in items}:
@@ -155,7 +157,7 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
         out.print("nothing to review")
         return 0
     for item in items:
-        out.print(f"[bold]{item.where}[/] [{item.lang}] {item.state.value}")
+        out.print(f"[bold]{item.where}[/] \\[{item.lang}] {item.state.value}")  # a literal "[" in rich markup
         if item.state is review.State.STALE or item.entry.previous_msgid:
             out.print(
                 "  Japanese change: " + review.word_diff(item.entry.previous_msgid or "", item.entry.msgid),

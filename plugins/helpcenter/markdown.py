@@ -34,7 +34,7 @@ def _tab_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -
         return True
 
     old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
-    state.parentType = "tab"  # type: ignore[assignment]
+    state.parentType = "tab"
     state.blkIndent = state.sCount[start_line] + 4
 
     next_line = start_line

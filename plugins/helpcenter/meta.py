@@ -51,7 +51,7 @@ def closest(word: str, known: Collection[str]) -> str:
 def check(doc: Document, source: str, categories: Collection[str], incidents: Collection[str]) -> list[Finding]:
     """Every front matter mistake of one page, with its line."""
     display = f"docs/{doc.path}"
-    lines = {}
+    lines: dict[str, int] = {}
     for n, text in enumerate(source.splitlines()[: doc.front_matter_lines], 1):
         m = re.match(r"(\w+)\s*:", text)
         if m:

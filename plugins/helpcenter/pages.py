@@ -88,12 +88,14 @@ class Corpus:
         return translate_page(doc, self.merged[page, lang.code], lang, is_strict(self.project, doc))
 
     def categories(self) -> list[str]:
+        """Every category folder of the project, also when only some pages are loaded."""
         return sorted(
-            {p.split("/")[0] for p in self.docs if p.endswith("/index.md") and p.count("/") == 1} - {"incidents"}
+            {p.split("/")[0] for p in self.project.pages() if p.endswith("/index.md") and p.count("/") == 1}
+            - {"incidents"}
         )
 
     def incident_ids(self) -> list[str]:
-        return sorted(p.split("/")[1][:-3] for p in self.docs if meta.page_kind(p) == "hub")
+        return sorted(p.split("/")[1][:-3] for p in self.project.pages() if meta.page_kind(p) == "hub")
 
 
 def _read_doc(project: Project, page: str) -> tuple[str, Document | None, Finding | None]:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import deepl
@@ -129,7 +130,7 @@ def client_from_env() -> deepl.DeepLClient:
 def explain(exc: Exception) -> str:
     """One line a user can act on, for each way DeepL can refuse."""
     if isinstance(exc, deepl.QuotaExceededException):
-        return "DeepL quota exceeded (456): the translations made so far are saved; rerun when the quota resets or raise it"
+        return "DeepL quota exceeded (456): what was translated so far is saved; rerun when the quota resets"
     if isinstance(exc, deepl.AuthorizationException):
         return "DeepL rejected the key (403): check DEEPL_AUTH_KEY (and DEEPL_SERVER_URL for the free API)"
     if isinstance(exc, deepl.TooManyRequestsException):
@@ -225,8 +226,7 @@ def run_language(
     outcome = Outcome(lang.code)
     saver = Saver(corpus, lang.code)
     for batch in batches(work.jobs):
-        if stop.is_set():
-            outcome.error = "stopped because another language failed"
+        if stop.is_set():  # another language failed: its error is the one to report
             break
         options: dict[str, object] = {
             "source_lang": "JA",
@@ -248,7 +248,7 @@ def run_language(
             stop.set()
             break
         outcome.requests += 1
-        for job, result in zip(batch, results, strict=True):
+        for job, result in zip(batch, results if isinstance(results, list) else [results], strict=True):
             _store(job, result.text, lang, glossary)
             outcome.billed += int(getattr(result, "billed_characters", 0) or 0)
             outcome.units += 1
@@ -276,9 +276,7 @@ def run(
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, len(plans))) as pool:
         futures = [
-            pool.submit(
-                run_language, client, corpus, p, glossary_id, lambda n, c=p.lang.code: progress(c, n), stop, glossary
-            )
+            pool.submit(run_language, client, corpus, p, glossary_id, partial(progress, p.lang.code), stop, glossary)
             for p in plans
         ]
         return [f.result() for f in futures]

@@ -1,0 +1,661 @@
+"""Incident types: the troubles an article answers, and everything the site builds from them.
+
+An incident type is one hub page, docs/incidents/<id>.md (its id is the file name, its icon is in the
+front matter), so adding a type is adding one file. Articles name the types they answer in their
+front matter (`incidents: [phishing, outage]`; meta.py rejects unknown ids). From that one fact this
+module derives, per reader's language: the badges and related articles of each article, the article
+list of each hub, the index of all types, the active-incident notice, and the JSON exports.
+
+Pure: it knows the corpus and the publishing policy's decisions, never MkDocs. URLs come in through a
+callable, so the same builders serve relative links in pages and absolute paths in exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it.token import Token
+
+from .markdown import parser
+from .meta import closest, page_kind
+from .pages import Corpus, PageTranslation
+from .placeholders import Expander
+from .segment import Document
+from .strings import strings
+
+HUB_FOLDER = "incidents"
+ARTICLES_MARKER = "<!-- helpcenter:incident-articles -->"
+INDEX_MARKER = "<!-- helpcenter:incident-index -->"
+ENV_ID = "HELPCENTER_ACTIVE_INCIDENT"
+ENV_START = "HELPCENTER_ACTIVE_INCIDENT_START"
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+RELATED_LIMIT = 5
+EXPORT_VERSION = 1
+
+_ATTRS = re.compile(r"\s*\{\s*([^{}]*)\}\s*$")
+_ID = re.compile(r"#([A-Za-z0-9_\-\u0080-\uffff]+)")
+_QUESTION_END = ("？", "?")
+_CJK = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])\x00|\x00(?=[{_CJK}])")
+
+
+Url = Callable[[str], str | None]  # a page's URL as the caller needs it, None when it is not built
+
+
+class IncidentError(ValueError):
+    """A wrong active-incident declaration, named with where to fix it."""
+
+
+# --- the registry: types and the articles that answer them (language independent) -------------------
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    id: str
+    icon: str  # a Material icon name, like material/server-off
+    page: str  # the hub page, incidents/<id>.md
+
+
+@dataclass(frozen=True)
+class Article:
+    page: str
+    category: str | None
+    incidents: tuple[str, ...]
+    last_reviewed: dt.date | None
+    faq_anchors: tuple[str, ...]  # ids of the FAQ questions, from the Japanese source
+
+
+@dataclass
+class Registry:
+    """Every incident type and every article, read once from the Japanese sources."""
+
+    types: dict[str, IncidentType]  # by id, sorted by id
+    articles: dict[str, Article]  # by page, sorted by page
+
+    def articles_of(self, type_id: str) -> list[str]:
+        return [p for p, a in self.articles.items() if type_id in a.incidents]
+
+    def count(self, type_id: str) -> int:
+        return len(self.articles_of(type_id))
+
+    def related(self, page: str, title: Callable[[str], str], limit: int = RELATED_LIMIT) -> list[str]:
+        """Articles sharing incident types with `page`: most shared first, then by title."""
+        article = self.articles.get(page)
+        if article is None or not article.incidents:
+            return []
+        mine = set(article.incidents)
+        scored = [(len(mine & set(other.incidents)), p) for p, other in self.articles.items() if p != page]
+        ranked = sorted(((n, p) for n, p in scored if n), key=lambda s: (-s[0], title(s[1]).casefold(), s[1]))
+        return [p for _, p in ranked[:limit]]
+
+
+def faq_anchors(doc: Document) -> tuple[str, ...]:
+    """The ids of a page's FAQ questions: headings ending in ？ that carry an explicit id.
+
+    Taken from the Japanese source so that a translation which drops the question mark still
+    exports the same questions under the same anchors.
+    """
+    return tuple(
+        doc.heading_ids[i]
+        for i, unit in enumerate(doc.units)
+        if unit.kind == "heading" and i in doc.explicit_ids and unit.text.rstrip().endswith(_QUESTION_END)
+    )
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def registry(corpus: Corpus) -> Registry:
+    """Types from docs/incidents/*.md, articles from the other pages' front matter."""
+    types: dict[str, IncidentType] = {}
+    articles: dict[str, Article] = {}
+    for page in sorted(corpus.docs):
+        doc = corpus.docs[page]
+        fm = doc.front_matter
+        kind = page_kind(page)
+        if kind == "hub":
+            type_id = page.split("/")[1].removesuffix(".md")
+            types[type_id] = IncidentType(type_id, str(fm.get("icon") or ""), page)
+        elif kind == "article":
+            ids = fm.get("incidents") or []
+            category = fm.get("category")
+            articles[page] = Article(
+                page=page,
+                category=category if isinstance(category, str) else None,
+                incidents=tuple(dict.fromkeys(str(i) for i in ids)) if isinstance(ids, list) else (),
+                last_reviewed=_date(fm.get("last_reviewed")),
+                faq_anchors=faq_anchors(doc),
+            )
+    known = set(types)
+    for page, article in articles.items():  # unknown ids are build errors (meta.py); never link them
+        articles[page] = Article(
+            article.page,
+            article.category,
+            tuple(i for i in article.incidents if i in known),
+            article.last_reviewed,
+            article.faq_anchors,
+        )
+    return Registry(types, articles)
+
+
+# --- pages as readers of one language see them ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalPage:
+    """One page in the reader's language, or in Japanese where it is served as a fallback."""
+
+    page: str
+    lang: str  # the reader's language
+    text_lang: str  # the language of its text: `lang`, or the default language on a fallback
+    state: str  # reviewed | machine | stale | fallback
+    title: str
+    description: str
+
+    @property
+    def fallback(self) -> bool:
+        return self.text_lang != self.lang
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a template needs to link to a page (or a type's hub) in the reader's language."""
+
+    page: str
+    url: str
+    title: str
+    description: str = ""
+    lang: str | None = None  # the text's language, set only when it differs from the reader's
+    id: str = ""  # the incident type, for badges and the index
+    icon: str = ""
+    count: int = 0
+    count_label: str = ""
+
+
+@dataclass(frozen=True)
+class FaqItem:
+    anchor: str
+    question: str
+    answer: str  # plain text, one block per line
+
+
+def _front_matter(text: str) -> dict[str, Any]:
+    if not text.startswith("---"):
+        return {}
+    end = re.search(r"^---\s*$", text[3:], flags=re.M)
+    if end is None:
+        return {}
+    data = yaml.safe_load(text[3 : 3 + end.start()]) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def count_label(n: int, lang: str) -> str:
+    s = strings(lang)
+    return (s["incidents_count_one"] if n == 1 else s["incidents_count_other"]).format(count=n)
+
+
+@dataclass
+class Localized:
+    """Every page, the incident registry and the words of the site, for readers of one language."""
+
+    lang: str
+    default: str
+    registry: Registry
+    pages: dict[str, LocalPage]
+    expander: Expander
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)  # staged Markdown by page
+    _docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
+
+    @property
+    def strings(self) -> dict[str, str]:
+        return strings(self.lang)
+
+    def text(self, page: str) -> str:
+        """The staged Markdown of `page` in this language (Japanese on a fallback), not expanded."""
+        if page not in self._texts:
+            self._texts[page] = self._docs[page].render(ids=True)
+        return self._texts[page]
+
+    def faq(self, page: str) -> list[FaqItem]:
+        article = self.registry.articles.get(page)
+        if article is None or not article.faq_anchors:
+            return []
+        return extract_faq(self.expander.expand(self.text(page), self.lang), article.faq_anchors)
+
+    def _lang_attr(self, page: LocalPage) -> str | None:
+        return page.text_lang if page.fallback else None
+
+    def link(self, page: str, url: Url) -> Link | None:
+        """A link to `page`, or None when the site has no such page in this language."""
+        p, href = self.pages.get(page), url(page)
+        if p is None or href is None:
+            return None
+        return Link(page, href, p.title, p.description, self._lang_attr(p))
+
+    def type_link(self, type_id: str, url: Url) -> Link | None:
+        t = self.registry.types[type_id]
+        hub, href = self.pages.get(t.page), url(t.page)
+        if hub is None or href is None:
+            return None
+        n = self.registry.count(type_id)
+        return Link(
+            t.page, href, hub.title, hub.description, self._lang_attr(hub), t.id, t.icon, n, count_label(n, self.lang)
+        )
+
+    def _by_title(self, pages: Iterable[str]) -> list[str]:
+        return sorted(pages, key=lambda p: (self.pages[p].title.casefold(), p))
+
+    def badges(self, page: str, url: Url) -> list[Link]:
+        """The incident types an article answers, each linking to its hub."""
+        article = self.registry.articles.get(page)
+        return _present(self.type_link(t, url) for t in article.incidents) if article else []
+
+    def related(self, page: str, url: Url, limit: int = RELATED_LIMIT) -> list[Link]:
+        """Articles sharing the most incident types with `page` (see Registry.related)."""
+        ranked = self.registry.related(page, lambda p: self.pages[p].title, limit=len(self.registry.articles))
+        return _present(self.link(p, url) for p in ranked)[:limit]
+
+    def hub(self, type_id: str, url: Url) -> list[Link]:
+        """A hub's articles, by title in the reader's language."""
+        return _present(self.link(p, url) for p in self._by_title(self.registry.articles_of(type_id)))
+
+    def index(self, url: Url) -> list[Link]:
+        """Every incident type with its article count."""
+        return _present(self.type_link(t, url) for t in self.registry.types)
+
+
+def _present(links: Iterable[Link | None]) -> list[Link]:
+    return [link for link in links if link is not None]
+
+
+def localize(
+    corpus: Corpus, shown: Mapping[tuple[str, str], PageTranslation], lang: str, reg: Registry | None = None
+) -> Localized:
+    """What readers of `lang` see of every page, from the policy's decisions (`shown`)."""
+    default = corpus.project.default
+    expander = corpus.expander
+    pages: dict[str, LocalPage] = {}
+    texts: dict[str, str] = {}
+    for page, doc in corpus.docs.items():
+        fm: Mapping[str, object] = doc.front_matter
+        translation = shown.get((page, lang)) if lang != default else None
+        if lang == default:
+            text_lang, state = default, "reviewed"
+        elif translation is None or translation.text is None:
+            text_lang, state = default, "fallback"
+        else:
+            text_lang, state = lang, translation.state
+            texts[page] = translation.text
+            fm = {**doc.front_matter, **_front_matter(translation.text)}
+        title = fm.get("title")
+        description = fm.get("description")
+        pages[page] = LocalPage(
+            page,
+            lang,
+            text_lang,
+            state,
+            expander.expand(title, lang) if isinstance(title, str) else page,
+            expander.expand(description, lang) if isinstance(description, str) else "",
+        )
+    return Localized(lang, default, reg or registry(corpus), pages, expander, texts, corpus.docs)
+
+
+# --- FAQ questions and answers as plain text -------------------------------------------------------
+
+
+def _split_heading(content: str) -> tuple[str, str | None]:
+    """A heading's text without its `{ #id }`, and the id."""
+    m = _ATTRS.search(content)
+    if not m:
+        return content.strip(), None
+    anchor = _ID.search(m.group(1))
+    return content[: m.start()].strip(), anchor.group(1) if anchor else None
+
+
+def _plain_inline(token: Token) -> str:
+    out: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "text_special", "code_inline"):
+            out.append(child.content)
+        elif child.type == "softbreak":
+            out.append("\x00")
+        elif child.type == "hardbreak":
+            out.append("\n")
+    # A line break inside a paragraph is a space between words, nothing between CJK characters.
+    return _CJK_BREAK.sub("", "".join(out)).replace("\x00", " ")
+
+
+def _plain_blocks(tokens: list[Token]) -> str:
+    """Block tokens -> plain text: one line per paragraph, list item, table row or admonition title."""
+    lines: list[str] = []
+    buffer: list[str] = []
+    cells: list[str] = []
+    counters: list[int] = []  # per open list: the last item number (bullets count too, unused)
+    pending = ""  # the marker of a list item whose first line is not written yet
+    in_table = 0
+
+    def flush() -> None:
+        nonlocal pending
+        text = "".join(buffer).strip()
+        buffer.clear()
+        if text:
+            lines.append(pending + text)
+            pending = ""
+
+    heading = False
+    for tok in tokens:
+        t = tok.type
+        if t == "inline":
+            text = _plain_inline(tok)
+            if heading:
+                text = _split_heading(text)[0]  # a sub-heading's `{ #id }` is markup, not text
+            (cells if in_table else buffer).append(text.strip() if in_table else text)
+        elif t == "heading_open":
+            heading = True
+        elif t == "heading_close":
+            heading = False
+            flush()
+        elif t in ("paragraph_close", "admonition_title_close"):
+            flush()
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            flush()
+            counters.append(int(tok.attrs.get("start", 1) or 1) - 1)
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+        elif t == "list_item_open":
+            flush()
+            counters[-1] += 1
+            marker = f"{counters[-1]}. " if tok.markup in (".", ")") else "- "
+            pending = "  " * (len(counters) - 1) + marker
+        elif t == "table_open":
+            in_table += 1
+        elif t == "table_close":
+            in_table -= 1
+        elif t == "tr_close":
+            if any(cells):
+                lines.append(" | ".join(cells))
+            cells.clear()
+        elif t in ("fence", "code_block"):
+            flush()
+            lines.extend(tok.content.rstrip("\n").split("\n"))
+        elif t == "tab_open" and tok.info:
+            flush()
+            lines.append(tok.info)
+    flush()
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def _from_first_question(markdown: str, anchors: tuple[str, ...] | None) -> str:
+    """The text from the first question's heading on: parsing only that part is several times faster.
+
+    Only a top-level ATX heading line carrying one of the ids is a safe place to cut; without one the
+    whole text is parsed.
+    """
+    if not anchors:
+        return markdown
+    ids = "|".join(re.escape(a) for a in anchors)
+    m = re.search(rf"^#{{1,6}}[ \t].*\{{[^{{}}\n]*#(?:{ids})(?![\w-])[^{{}}\n]*\}}[ \t]*$", markdown, flags=re.M)
+    return markdown[m.start() :] if m else markdown
+
+
+@lru_cache(maxsize=2048)
+def _extract(markdown: str, anchors: tuple[str, ...] | None) -> tuple[FaqItem, ...]:
+    tokens = parser().parse(_from_first_question(markdown, anchors))
+    items: list[FaqItem] = []
+    current: tuple[str, str, int, int] | None = None  # anchor, question, level, first answer token
+
+    def close(end: int) -> None:
+        if current is not None:
+            anchor, question, _, start = current
+            items.append(FaqItem(anchor, question, _plain_blocks(tokens[start:end])))
+
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open":
+            continue
+        level = int(tok.tag[1:])
+        if current is not None and level <= current[2]:
+            close(i)
+            current = None
+        if current is not None:
+            continue
+        text, anchor = _split_heading(tokens[i + 1].content)
+        is_question = anchor in anchors if anchors is not None else text.endswith(_QUESTION_END)
+        if anchor and is_question:
+            inline = parser().parseInline(text)[0]
+            current = (anchor, _plain_inline(inline).strip(), level, i + 3)
+    close(len(tokens))
+    return tuple(items)
+
+
+def extract_faq(markdown: str, anchors: Collection[str] | None = None) -> list[FaqItem]:
+    """Each FAQ question of a page and its answer as plain text.
+
+    A question is a heading with one of `anchors` as its id (or, without `anchors`, any heading ending
+    in ？ with an id); its answer is everything under it up to the next heading of the same or a
+    higher level.
+    """
+    return list(_extract(markdown, tuple(anchors) if anchors is not None else None))
+
+
+def faq_jsonld(items: list[FaqItem], lang: str) -> dict[str, Any]:
+    """schema.org FAQPage for a page's questions, in the language of their text."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "inLanguage": lang,
+        "mainEntity": [
+            {"@type": "Question", "name": q.question, "acceptedAnswer": {"@type": "Answer", "text": q.answer}}
+            for q in items
+        ],
+    }
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+
+def faq_export(loc: Localized, url: Url) -> dict[str, Any]:
+    """Every FAQ question of the site in one language (see contributing/exports.md)."""
+    items = []
+    for page, article in loc.registry.articles.items():
+        href = url(page)
+        if not article.faq_anchors or href is None:
+            continue
+        local = loc.pages[page]
+        for item in loc.faq(page):
+            items.append(
+                {
+                    "id": f"{page.removesuffix('.md')}#{item.anchor}",
+                    "question": item.question,
+                    "answer": item.answer,
+                    "url": f"{href}#{item.anchor}",
+                    "anchor": item.anchor,
+                    "page": page,
+                    "title": local.title,
+                    "language": local.text_lang,
+                    "translation_state": local.state,
+                    "category": article.category,
+                    "incidents": list(article.incidents),
+                    "last_reviewed": article.last_reviewed.isoformat() if article.last_reviewed else None,
+                }
+            )
+    return {"version": EXPORT_VERSION, "language": loc.lang, "items": items}
+
+
+def incidents_export(loc: Localized, url: Url) -> dict[str, Any]:
+    """Every incident type and its articles in one language (see contributing/exports.md)."""
+    types = []
+    for type_id, t in loc.registry.types.items():
+        hub, href = loc.pages[t.page], url(t.page)
+        if href is None:
+            continue
+        articles = []
+        for link in loc.hub(type_id, url):
+            local, article = loc.pages[link.page], loc.registry.articles[link.page]
+            articles.append(
+                {
+                    "page": link.page,
+                    "title": local.title,
+                    "description": local.description,
+                    "url": link.url,
+                    "language": local.text_lang,
+                    "translation_state": local.state,
+                    "category": article.category,
+                    "incidents": list(article.incidents),
+                    "last_reviewed": article.last_reviewed.isoformat() if article.last_reviewed else None,
+                }
+            )
+        types.append(
+            {
+                "id": type_id,
+                "label": hub.title,
+                "description": hub.description,
+                "language": hub.text_lang,
+                "icon": t.icon,
+                "url": href,
+                "article_count": len(articles),
+                "articles": articles,
+            }
+        )
+    return {"version": EXPORT_VERSION, "language": loc.lang, "types": types}
+
+
+# --- the active incident ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveIncident:
+    """An incident in progress, declared in data/active_incident.yml or by environment variable."""
+
+    id: str
+    started_at: dt.datetime  # timezone-aware
+    notes: dict[str, str]
+    source: str  # where it was declared, for error messages
+    line: int = 1
+
+    @property
+    def started_jst(self) -> str:
+        return self.started_at.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+
+    @property
+    def started_utc(self) -> str:
+        return self.started_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    @property
+    def started_iso(self) -> str:
+        return self.started_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+    def note(self, lang: str, default: str) -> tuple[str, str] | None:
+        """The note in `lang`, else in the default language; with the language it is written in."""
+        for code in (lang, default):
+            if self.notes.get(code):
+                return self.notes[code], code
+        return None
+
+
+def parse_time(value: object, where: str) -> dt.datetime:
+    """An ISO 8601 time with a timezone; a time without one is ambiguous (JST or UTC?) and refused."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise IncidentError(
+                f"{where}: {value!r} is not an ISO 8601 time; write it like 2026-11-20T14:30:00+09:00"
+            ) from None
+    else:
+        raise IncidentError(f"{where}: give the start time as ISO 8601, like 2026-11-20T14:30:00+09:00")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise IncidentError(f"{where}: {value!s} has no timezone; add one, like +09:00 (JST) or Z (UTC)")
+    return moment
+
+
+def _line_of(source: str, key: str) -> int:
+    for n, line in enumerate(source.splitlines(), 1):
+        if re.match(rf"{key}\s*:", line):
+            return n
+    return 1
+
+
+def load_declaration(
+    path: Path, environ: Mapping[str, str], now: dt.datetime, display: str | None = None
+) -> ActiveIncident | None:
+    """The declared incident, or None. The environment wins over the file (a deploy can override)."""
+    if environ.get(ENV_ID, "").strip():
+        start = environ.get(ENV_START, "").strip()
+        started = parse_time(start, ENV_START) if start else now
+        return ActiveIncident(environ[ENV_ID].strip(), started, {}, ENV_ID)
+    if not path.exists():
+        return None
+    display = display or str(path)
+    source = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        raise IncidentError(f"{display}: not valid YAML: {exc}") from None
+    if data is None:
+        return None  # an empty file declares nothing
+    if not isinstance(data, dict):
+        raise IncidentError(f"{display}: write `id:`, `started_at:` and optionally `note:` (a mapping)")
+    if not data.get("id"):
+        raise IncidentError(f"{display}:1: missing `id:` (an incident type, the name of a file in docs/incidents/)")
+    if data.get("started_at") in (None, ""):
+        raise IncidentError(
+            f"{display}:1: missing `started_at:` (ISO 8601 with timezone, like 2026-11-20T14:30:00+09:00)"
+        )
+    line = _line_of(source, "started_at")
+    started = parse_time(data["started_at"], f"{display}:{line}: started_at")
+    note = data.get("note") or {}
+    notes = {"": note} if isinstance(note, str) else note
+    if not isinstance(notes, dict):
+        raise IncidentError(f"{display}:{_line_of(source, 'note')}: `note` must be a mapping of language to text")
+    return ActiveIncident(
+        str(data["id"]), started, {str(k): str(v) for k, v in notes.items() if v}, display, _line_of(source, "id")
+    )
+
+
+def check_declaration(active: ActiveIncident, known: Collection[str], default: str) -> ActiveIncident:
+    """The declaration with a known id (a plain-string note becomes the default language's), or an error."""
+    if active.id not in known:
+        where = active.source if active.source == ENV_ID else f"{active.source}:{active.line}"
+        raise IncidentError(
+            f"{where}: unknown incident type {active.id!r}{closest(active.id, known)}; "
+            f"the types are the files in docs/incidents/"
+        )
+    if "" in active.notes:
+        notes = {k: v for k, v in active.notes.items() if k}
+        notes.setdefault(default, active.notes[""])
+        return ActiveIncident(active.id, active.started_at, notes, active.source, active.line)
+    return active
+
+
+def banner(active: ActiveIncident, loc: Localized, url: Url, channels_page: str) -> dict[str, Any]:
+    """What the announce-block template shows: the type, when it started, and the official channels."""
+    t = loc.registry.types[active.id]
+    hub = loc.pages[t.page]
+    note = active.note(loc.lang, loc.default)
+    channels = loc.pages.get(channels_page)
+    return {
+        "id": active.id,
+        "icon": t.icon,
+        "label": hub.title,
+        "label_lang": hub.text_lang if hub.fallback else None,
+        "url": url(t.page),
+        "started_jst": active.started_jst,
+        "started_utc": active.started_utc,
+        "started_iso": active.started_iso,
+        "note": note[0] if note else "",
+        "note_lang": note[1] if note and note[1] != loc.lang else None,
+        "channels_url": url(channels_page) if channels is not None else None,
+        "strings": loc.strings,
+    }

@@ -1,0 +1,166 @@
+"""Benchmark: what our MkDocs plugins cost over a plain MkDocs + Material + static-i18n build.
+
+Generates a synthetic help center (default 250 articles, translated into en, zh and ko), builds it
+with our plugins, then builds the very pages our plugin staged with plain MkDocs + Material +
+static-i18n and no plugin of ours, and prints both times, their ratio and peak memory. Run:
+
+    .venv/bin/python scripts/bench_build.py [--articles 250] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from helpcenter import catalog
+from helpcenter.segment import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+INCIDENTS = ("hacking", "outage", "phishing", "mistaken-trade")
+CATEGORIES = ("security", "phishing", "assets", "outage", "trading", "support")
+WORDS = [
+    "二段階認証",
+    "出金",
+    "入金",
+    "暗号資産",
+    "取引",
+    "注文",
+    "確認",
+    "設定",
+    "画面",
+    "アカウント",
+    "手続き",
+    "通知",
+    "お客様",
+    "当社",
+    "場合",
+    "時間",
+    "必要",
+    "安全",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    return "、".join("".join(rng.choices(WORDS, k=rng.randint(2, 4))) for _ in range(rng.randint(2, 4))) + "。"
+
+
+def article(rng: random.Random, n: int, category: str) -> str:
+    """A Japanese article of about 16 units with the constructs writers use."""
+    parts = [
+        f"---\ntitle: 記事{n}の{rng.choice(WORDS)}\ndescription: {sentence(rng)}\ncategory: {category}\n"
+        f"incidents: [{rng.choice(INCIDENTS)}]\nlast_reviewed: 2026-11-20\n---\n",
+        sentence(rng) + "**" + rng.choice(WORDS) + "**" + sentence(rng),
+        "## " + rng.choice(WORDS) + "について",
+        "\n".join(f"{i}. {sentence(rng)}" for i in range(1, 4)),
+        '!!! warning "注意"\n\n    ' + sentence(rng) + "[関連記事](../support/index.md)を参照。",
+        "| 項目 | 内容 |\n| --- | --- |\n" + "\n".join(f"| {rng.choice(WORDS)} | {sentence(rng)} |" for _ in range(2)),
+        "## よくある質問",
+        f"### {rng.choice(WORDS)}はどうすればよいですか？ {{ #q{n} }}",
+        sentence(rng) + "`123456`" + sentence(rng),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def make_corpus(dest: Path, articles: int, languages: tuple[str, ...]) -> None:
+    rng = random.Random(42)
+    for name in ("mkdocs.yml", "overrides", "data"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
+    docs = dest / "docs"
+    for rel in [
+        "index.md",
+        *(f"{c}/index.md" for c in CATEGORIES),
+        *(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/incidents").glob("*.md")),
+    ]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "docs" / rel, docs / rel)
+    (dest / "translations").mkdir()
+    shutil.copy2(ROOT / "translations/glossary.yml", dest / "translations/glossary.yml")
+    for n in range(articles):
+        category = CATEGORIES[n % len(CATEGORIES)]
+        page = f"{category}/article-{n:03d}.md"
+        (docs / page).write_text(article(rng, n, category), encoding="utf-8")
+    for path in docs.rglob("*.md"):  # every page translated (reviewed), so every language is built
+        page = path.relative_to(docs).as_posix()
+        doc = parse(page, path.read_text(encoding="utf-8"))
+        for lang in languages:
+            merged = catalog.merge(doc.units, catalog.new_catalog(lang, page), f"docs/{page}")
+            for unit, entry in zip(doc.units, merged.entries, strict=True):
+                catalog.set_human(entry, f"[{lang}] {unit.text}", "benchmark")
+            catalog.save(merged.po, catalog.catalog_path(dest / "translations", lang, page))
+
+
+def plain_config(dest: Path) -> Path:
+    """The same site without our plugins, built from the pages our plugin staged."""
+    config = yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config["plugins"] = [
+        p for p in config["plugins"] if not (p == "helpcenter-incidents" or (isinstance(p, dict) and "helpcenter" in p))
+    ]
+    config["docs_dir"] = ".cache/helpcenter/docs"
+    config["site_dir"] = "site-plain"
+    config["theme"].pop("custom_dir", None)  # our templates need our plugin's context
+    path = dest / "mkdocs-plain.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def timed_build(dest: Path, config: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one `mkdocs build` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(
+        [MKDOCS, "build", "-q", "-f", config],
+        cwd=dest,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"build failed ({config}):\n{result.stderr[-3000:]}")
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=250)
+    parser.add_argument("--runs", type=int, default=3, help="builds of each kind; the median is reported")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
+        dest = Path(tmp)
+        make_corpus(dest, args.articles, ("en", "zh", "ko"))
+        timed_build(dest, "mkdocs.yml")  # stages the pages and warms the disk cache
+        plain = plain_config(dest).name
+        ours_times, plain_times, ours_rss, plain_rss = [], [], 0, 0
+        for _ in range(args.runs):  # interleaved, so drift on the machine hits both alike
+            t, rss = timed_build(dest, "mkdocs.yml")
+            ours_times.append(t)
+            ours_rss = max(ours_rss, rss)
+            t, rss = timed_build(dest, plain)
+            plain_times.append(t)
+            plain_rss = max(plain_rss, rss)
+        pages = sum(1 for _ in (dest / "site").rglob("index.html"))
+        ours, base = statistics.median(ours_times), statistics.median(plain_times)
+    print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages")
+    print(f"{'build':<40}{'median s':>10}{'runs':>28}")
+    print(f"{'plain MkDocs + Material + static-i18n':<40}{base:>10.2f}{[round(t, 2) for t in plain_times]!s:>28}")
+    print(f"{'with helpcenter plugins':<40}{ours:>10.2f}{[round(t, 2) for t in ours_times]!s:>28}")
+    print(f"ratio (ours / plain): {ours / base:.3f}  (target <= 1.10)")
+    print(f"peak RSS: plain {plain_rss / 1024:.0f} MiB, ours {ours_rss / 1024:.0f} MiB (largest child process)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

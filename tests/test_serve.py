@@ -1,0 +1,90 @@
+"""`mkdocs serve` for writers: a change to a Markdown source or a PO catalog shows on the next
+reload, and the plugin's own staging writes do not set off endless rebuilds."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+from sitekit import BIN, copy_site
+
+PAGE = "security/two-factor-setup"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def wait_for(predicate: object, what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    root = copy_site(tmp_path / "repo")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}/"
+            wait_for(lambda: "data-translation-state" in fetch(base + f"en/{PAGE}/"), "the first build")
+            yield root, base, log
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Building documentation...")
+
+
+def test_edits_to_sources_and_catalogs_are_served_after_reload(server: tuple[Path, str, Path]) -> None:
+    root, base, log = server
+    po_file = root / f"translations/en/{PAGE}.po"
+    po = polib.pofile(str(po_file))
+    entry = next(e for e in po if e.comment == "title")
+    entry.msgstr = "Two-factor authentication, edited in Poedit"
+    po.save()
+    wait_for(lambda: "edited in Poedit" in fetch(base + f"en/{PAGE}/"), "the PO edit to show")
+
+    article = root / f"docs/{PAGE}.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("title: ", "title: 【更新】", 1), encoding="utf-8")
+    wait_for(lambda: "【更新】" in fetch(base + f"{PAGE}/"), "the Markdown edit to show")
+    # the title's Japanese changed, and security articles publish only reviewed translations:
+    # English readers now get the current Japanese page with a notice, never the old translation
+    wait_for(lambda: 'data-translation-state="fallback"' in fetch(base + f"en/{PAGE}/"), "the fallback notice")
+
+    settled = builds(log)
+    time.sleep(5)
+    assert builds(log) == settled, "the server keeps rebuilding by itself"
+    assert not any((root / "docs").rglob("*.en.md")), "nothing is generated into docs/"
