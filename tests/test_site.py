@@ -176,3 +176,14 @@ def test_strict_articles_need_reviewed_translations(tmp_path: Path) -> None:
     page = html(root / "site", "en", "security/two-factor-setup")
     assert 'data-translation-state="fallback"' in page
     assert "Machine text." not in page
+
+
+def test_the_translation_status_page_shows_what_is_not_reviewed(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    page = html(built[0] / "site", "en", "translation-status")
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "Machine-translated" in text and "English" in text
+    row = re.search(rf'href="[^"]*{MACHINE_PAGE}/"[^<]*</a>\s*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>', page)
+    assert row is not None, "the page with a machine unit is listed"
+    assert row.group(2) == "1"  # its one machine-translated unit

@@ -32,3 +32,28 @@ def counts(corpus: Corpus) -> dict[str, Any]:
 
 def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+STATUS_MARKER = "<!-- helpcenter:translation-status -->"
+
+
+def markdown_table(data: dict[str, Any], lang: str, names: dict[str, str], words: dict[str, str]) -> str:
+    """The site's status page: a row per language, then the pages of the reader's language that
+    are not fully reviewed."""
+    head = [words["status_language"], *(words[f"status_{s.value}"] for s in ORDER)]
+    rows = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for code, counts in data["languages"].items():
+        total = sum(counts[s.value] for s in ORDER)
+        cells = [f"{counts[s.value]} ({percent(counts[s.value], total)})" for s in ORDER]
+        rows.append(f"| {names.get(code, code)} | " + " | ".join(cells) + " |")
+    pages = data["languages"].get(lang, {}).get("pages", {})
+    open_pages = {p: c for p, c in pages.items() if c["reviewed"] != sum(c.values())}
+    if lang not in data["languages"]:
+        return "\n".join(rows)
+    if not open_pages:
+        return "\n".join(rows) + "\n\n" + words["status_all_reviewed"]
+    detail = ["| " + words["status_page"] + " | " + " | ".join(head[1:]) + " |", "|" + " --- |" * len(head)]
+    for page, c in open_pages.items():
+        link = page.removeprefix("docs/")  # the status page sits at the root of docs/
+        detail.append(f"| [{link}]({link}) | " + " | ".join(str(c[s.value]) for s in ORDER) + " |")
+    return "\n".join(rows) + "\n\n" + "\n".join(detail)

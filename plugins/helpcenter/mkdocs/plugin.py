@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .. import project as project_mod
-from .. import qa
+from .. import qa, status
 from ..pages import Corpus, PageTranslation, load_corpus
 from ..strings import strings
 from .config import HelpcenterConfig
@@ -155,6 +155,10 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 page.meta[key] = expander.expand(page.meta[key], lang)
         if isinstance(page.meta.get("title"), str):
             page.title = page.meta["title"]
+        if status.STATUS_MARKER in markdown:
+            names = {item["locale"]: item["name"] for item in config.plugins["i18n"].config["languages"]}
+            table = status.markdown_table(status.counts(self.corpus), lang, names, strings(lang))
+            markdown = markdown.replace(status.STATUS_MARKER, table)
         return expander.expand(markdown, lang)
 
     @event_priority(-150)
