@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -143,6 +144,29 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "stale_sections": shown.stale_sections if shown and state == "stale" else [],
             "strings": strings(lang),
         }
+
+    def title(self, page: str, lang: str) -> str | None:
+        """A page's title in the language it is shown in (the translation, or Japanese)."""
+        assert self.corpus is not None
+        doc = self.corpus.docs.get(page)
+        shown = self.shown.get((page, lang))
+        for i, unit in enumerate(doc.units if doc else []):
+            if unit.kind == "title":
+                published = shown is not None and shown.text is not None
+                text = self.corpus.merged[page, lang].entries[i].msgstr if published else unit.text
+                return self.corpus.expander.expand(text, lang)
+        return None
+
+    @event_priority(-150)
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
+        """Name each category section by its index page's title, in the language being built."""
+        lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        for section in nav.items:
+            if isinstance(section, Section):
+                index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
+                if index is not None and (title := self.title(_SUFFIX.sub(".md", index.file.src_uri), lang)):
+                    section.title = title
+        return nav
 
     @event_priority(-150)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any) -> str:
