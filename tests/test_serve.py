@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from sitekit import BIN, copy_site
 
 PAGE = "security/two-factor-setup"

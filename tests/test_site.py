@@ -150,7 +150,20 @@ def test_a_page_without_translation_is_shown_in_japanese_and_claims_no_translati
     assert "일본어로 표시됩니다" in page
     assert '<div lang="ja">' in page
     assert f'<link rel="canonical" href="https://help.hoshi-exchange.example/{FALLBACK_PAGE}/">' in page
-    assert 'hreflang="ko">' not in page.split("</head>")[0]
+    sitemap = (built[0] / "site/sitemap.xml").read_text(encoding="utf-8")
+    assert f"/ko/{FALLBACK_PAGE}/" not in sitemap  # neither as a page nor as an alternate
+    assert f"/en/{FALLBACK_PAGE}/" in sitemap
+
+
+def test_hreflang_alternates_are_in_the_sitemap_not_in_the_head(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    """Material fetches sitemap.xml next to every head alternate, which fails under static-i18n."""
+    head = html(built[0] / "site", "en", "security/two-factor-setup").split("</head>")[0]
+    assert 'rel="alternate" href' not in head
+    assert "fonts.googleapis.com" not in head
+    sitemap = (built[0] / "site/sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="ko" href="https://help.hoshi-exchange.example/ko/security/two-factor-setup/"' in sitemap
 
 
 def test_placeholders_and_the_channel_table_are_expanded(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:

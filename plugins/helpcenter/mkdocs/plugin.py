@@ -34,6 +34,13 @@ from .config import HelpcenterConfig
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
 _SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
+_HREFLANG = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _url(page: str) -> str:
+    """The directory URL of a source page: security/x.md -> security/x/, index.md -> ''."""
+    stem = page.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
 
 
 class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
@@ -196,12 +203,34 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     @event_priority(-150)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """A page shown in Japanese claims no translation: drop hreflang links to fallbacks."""
-        source = _SUFFIX.sub(".md", page.file.src_uri)
-        missing = [code for (p, code), shown in self.shown.items() if p == source and shown.text is None]
-        for code in missing:
-            output = re.sub(rf'\s*<link rel="alternate" href="[^"]*" hreflang="{re.escape(code)}">', "", output)
-        return output
+        """Drop the page-level `<link rel="alternate" hreflang>` tags from the head.
+
+        Material fetches `sitemap.xml` relative to every such link, which under static-i18n points
+        into a page folder and fails (a console error on every page). The sitemap carries the same
+        hreflang alternates with absolute URLs, which is where on_post_build corrects fallbacks.
+        """
+        head, sep, body = output.partition("</head>")
+        return _HREFLANG.sub("", head) + sep + body
+
+    @event_priority(-150)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Once all languages are built: a page shown in Japanese claims no translation in the sitemap."""
+        if getattr(config.plugins["i18n"], "building", False):
+            return
+        sitemap = Path(config.site_dir) / "sitemap.xml"
+        if not sitemap.exists() or not config.site_url:
+            return
+        text = sitemap.read_text(encoding="utf-8")
+        root = config.site_url.rstrip("/") + "/"
+        for (page, lang), shown in self.shown.items():
+            if shown.text is not None:
+                continue
+            url = root + lang + "/" + _url(page)
+            text = re.sub(rf"\s*<url>\s*<loc>{re.escape(url)}</loc>.*?</url>", "", text, flags=re.S)
+            text = re.sub(
+                rf'\s*<xhtml:link rel="alternate" hreflang="{re.escape(lang)}" href="{re.escape(url)}"/>', "", text
+            )
+        sitemap.write_text(text, encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a source, a catalog or a data file changes; never on our own staging writes."""
