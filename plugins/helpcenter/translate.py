@@ -9,6 +9,7 @@ from there.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -300,38 +301,28 @@ def append_ledger(path: Path, outcomes: list[Outcome], started: float) -> None:
 
 @contextmanager
 def run_lock(translations: Path) -> Iterator[None]:
-    """One run at a time: a second one refuses; a lock left by a killed run is taken over."""
-    path = translations / ".lock"
+    """One run at a time: a second one refuses with a clear message.
+
+    An advisory lock (flock) held on translations/.lock: the kernel releases it when the process
+    ends in any way, kill -9 included, so a dead run never blocks the next one.
+    """
     translations.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
+    path = translations / ".lock"
+    with path.open("a+") as f:
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid = int(path.read_text().split()[0])
-            except (ValueError, IndexError, OSError):
-                pid = 0
-            if pid and _alive(pid):
-                raise TranslateError(
-                    f"another `helpcenter translate` is running (pid {pid}); wait for it to finish "
-                    f"(or delete {path} if that process is not a translate run)"
-                ) from None
-            path.unlink(missing_ok=True)
-            continue
-        with os.fdopen(fd, "w") as f:
-            f.write(f"{os.getpid()}\n")
-        break
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "unknown"
+            raise TranslateError(
+                f"another `helpcenter translate` is running (pid {holder}); wait for it to finish and run again"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -1,0 +1,226 @@
+"""Review workflow: translate → review → approve → the Japanese changes → stale → retranslate → review
+the change → approve; edits made in a PO editor; approving one unit; what each policy publishes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+
+from conftest import Run, article, make_project
+from deepl_server import DeepLServer
+from helpcenter import catalog
+from helpcenter.pages import Corpus, load_corpus
+from helpcenter.project import load as load_project
+
+OLD = "お問い合わせの前に、登録メールアドレスをご確認ください。"
+NEW = "お問い合わせの前に、登録した電話番号をご確認ください。"
+CONTACT = article(
+    "お問い合わせの方法",
+    f"""
+    {OLD}
+
+    ## 返信までの時間
+
+    通常は二営業日以内に返信します。
+    """,
+)
+PAGE = "support/contact.md"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, srv: DeepLServer, fast_deepl: None) -> Path:
+    root = make_project(tmp_path, {PAGE: CONTACT})
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("DEEPL_AUTH_KEY", srv.auth_key)
+    monkeypatch.setenv("DEEPL_SERVER_URL", srv.url)
+    return root
+
+
+def status(run: Run, lang: str = "en", page: str = PAGE) -> dict[str, Any]:
+    result = run("status", "--json")
+    assert result.code == 0, result.err
+    counts: dict[str, Any] = json.loads(result.out)["languages"][lang]["pages"][f"docs/{page}"]
+    return counts
+
+
+def po_path(root: Path, lang: str = "en", page: str = PAGE) -> Path:
+    return catalog.catalog_path(root / "translations", lang, page)
+
+
+def find(root: Path, msgid: str, lang: str = "en") -> polib.POEntry:
+    found = polib.pofile(str(po_path(root, lang))).find(msgid)
+    assert found is not None
+    return found
+
+
+def line_of(root: Path, text: str, page: str = PAGE) -> int:
+    lines = (root / "docs" / page).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def corpus(root: Path) -> Corpus:
+    return load_corpus(load_project(root / "mkdocs.yml"))
+
+
+def shown(root: Path, page: str, lang: str) -> tuple[str, str]:
+    """(state, reason) of a page in a language, as the site would publish it."""
+    loaded = corpus(root)
+    language = next(x for x in loaded.languages if x.code == lang)
+    result = loaded.translation(page, language)
+    return result.state, result.reason
+
+
+def test_the_whole_review_cycle(project: Path, run: Run, srv: DeepLServer) -> None:
+    assert run("translate").code == 0
+    assert status(run) == {"reviewed": 0, "machine": 5, "stale": 0, "missing": 0}
+
+    listing = run("review", "--lang", "en", f"docs/{PAGE}")
+    assert listing.code == 0
+    assert f"docs/{PAGE}:{line_of(project, OLD)} [en] machine" in listing.out
+    assert f"Japanese: {OLD}" in listing.out
+    assert f"new translation: ⟦EN-US⟧{OLD}" in listing.out
+    assert "5 unit(s) to review" in listing.out
+
+    approved = run("review", "--approve", "--lang", "en")
+    assert "approved 6 unit(s)" in approved.out  # the page's 5 and its category page's title
+    assert status(run) == {"reviewed": 5, "machine": 0, "stale": 0, "missing": 0}
+    assert status(run, "zh") == {"reviewed": 0, "machine": 5, "stale": 0, "missing": 0}
+    assert "nothing to review" in run("review", "--lang", "en").out
+
+    # The Japanese changes: stale at once, before any retranslation, the reviewed text kept.
+    source = project / "docs" / PAGE
+    source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    on_disk = po_path(project).read_bytes()
+    assert status(run) == {"reviewed": 4, "machine": 0, "stale": 1, "missing": 0}
+    stale = run("review", "--lang", "en")
+    assert f"docs/{PAGE}:{line_of(project, NEW)} [en] stale" in stale.out
+    assert "Japanese change: お問い合わせの前に、登録[-メールアドレス-]{+した電話番号+}をご確認ください。" in stale.out
+    assert f"old translation: ⟦EN-US⟧{OLD}" in stale.out
+    assert po_path(project).read_bytes() == on_disk  # looking changes nothing
+
+    sent = len(srv.translate_requests)
+    assert run("translate", "--lang", "en").code == 0
+    assert [r["body"]["text"] for r in srv.translate_requests[sent:]] == [[NEW]]
+    assert status(run) == {"reviewed": 4, "machine": 1, "stale": 0, "missing": 0}
+
+    changed = run("review", "--lang", "en")
+    assert f"docs/{PAGE}:{line_of(project, NEW)} [en] machine" in changed.out
+    assert (
+        "Japanese change: お問い合わせの前に、登録[-メールアドレス-]{+した電話番号+}をご確認ください。" in changed.out
+    )
+    assert f"old translation: ⟦EN-US⟧{OLD}" in changed.out
+    assert f"new translation: ⟦EN-US⟧{NEW}" in changed.out
+    assert "1 unit(s) to review" in changed.out
+
+    assert "approved 1 unit(s)" in run("review", "--approve", "--lang", "en").out
+    assert status(run) == {"reviewed": 5, "machine": 0, "stale": 0, "missing": 0}
+    entry = find(project, NEW)
+    assert not entry.fuzzy and entry.previous_msgid is None and entry.msgstr == f"⟦EN-US⟧{NEW}"
+    assert catalog.comment(entry, catalog.PREV_MARK) is None and catalog.comment(entry, catalog.MT_MARK) is None
+
+
+def test_an_edit_in_a_po_editor_counts_as_reviewed(project: Path, run: Run, srv: DeepLServer) -> None:
+    assert run("translate").code == 0
+    po = polib.pofile(str(po_path(project)))
+    entry = po.find(OLD)
+    assert entry is not None
+    entry.flags.remove("fuzzy")  # what Poedit does when the reviewer accepts the entry
+    entry.msgstr = "Please check your registered email address before contacting us."
+    po.save()
+
+    assert status(run) == {"reviewed": 1, "machine": 4, "stale": 0, "missing": 0}
+    listing = run("review", "--lang", "en").out
+    assert OLD not in listing and "5 unit(s) to review" in listing  # the page's other 4 and its category's title
+    sent = len(srv.translate_requests)
+    assert run("translate").code == 0
+    assert len(srv.translate_requests) == sent
+    kept = find(project, OLD)
+    assert not kept.fuzzy and kept.msgstr == "Please check your registered email address before contacting us."
+
+
+def test_approving_one_unit_by_line(project: Path, run: Run) -> None:
+    assert run("translate").code == 0
+    line = line_of(project, OLD)
+    result = run("review", "--approve", f"docs/{PAGE}:{line}", "--lang", "en")
+    assert result.code == 0 and "approved 1 unit(s)" in result.out
+    assert status(run) == {"reviewed": 1, "machine": 4, "stale": 0, "missing": 0}
+    for lang in ("zh", "ko"):
+        assert status(run, lang) == {"reviewed": 0, "machine": 5, "stale": 0, "missing": 0}
+    assert not find(project, OLD).fuzzy
+    assert find(project, "通常は二営業日以内に返信します。").fuzzy
+
+
+def test_approving_a_unit_of_one_page_and_all_of_another(project: Path, run: Run) -> None:
+    (project / "docs" / "support" / "hours.md").write_text(
+        article("受付時間", "受付時間は平日の九時から十八時です。\n\n土日祝日は休業します。"), encoding="utf-8"
+    )
+    assert run("translate", "--lang", "en").code == 0
+    line = line_of(project, OLD)
+    result = run("review", "--approve", "--lang", "en", f"docs/{PAGE}:{line}", "docs/support/hours.md")
+    assert "approved 5 unit(s)" in result.out  # one of contact.md, all four of hours.md
+    assert status(run) == {"reviewed": 1, "machine": 4, "stale": 0, "missing": 0}
+    assert status(run, page="support/hours.md") == {"reviewed": 4, "machine": 0, "stale": 0, "missing": 0}
+
+
+def test_publish_reviewed_serves_a_page_with_a_machine_unit_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run, srv: DeepLServer, fast_deepl: None
+) -> None:
+    root = make_project(tmp_path, {PAGE: CONTACT}, publish="reviewed")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("DEEPL_AUTH_KEY", srv.auth_key)
+    monkeypatch.setenv("DEEPL_SERVER_URL", srv.url)
+    assert run("translate").code == 0
+    assert shown(root, PAGE, "en") == ("fallback", "unreviewed")
+
+    run("review", "--approve", "--lang", "en", f"docs/{PAGE}")
+    assert shown(root, PAGE, "en") == ("reviewed", "")
+    assert shown(root, PAGE, "zh") == ("fallback", "unreviewed")
+
+    # One unit changes and is machine-translated again: the whole page is Japanese again.
+    source = root / "docs" / PAGE
+    source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    assert run("translate", "--lang", "en").code == 0
+    assert status(run) == {"reviewed": 4, "machine": 1, "stale": 0, "missing": 0}
+    assert shown(root, PAGE, "en") == ("fallback", "unreviewed")
+
+
+def test_publish_machine_publishes_machine_translations(project: Path, run: Run) -> None:
+    assert run("translate").code == 0
+    loaded = corpus(project)
+    en = next(x for x in loaded.languages if x.code == "en")
+    page = loaded.translation(PAGE, en)
+    assert page.state == "machine"
+    assert page.text is not None and f"⟦EN-US⟧{OLD}" in page.text
+
+
+def test_strict_pages_need_review_even_under_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run, srv: DeepLServer, fast_deepl: None
+) -> None:
+    pages = {
+        "security/login-alerts.md": article(
+            "ログイン通知", "見覚えのないログイン通知が届いたら、パスワードを変更してください。", category="security"
+        ),
+        "support/outage-replies.md": article(
+            "障害時の返信", "障害の発生中は返信が遅れることがあります。", incidents=["outage"]
+        ),
+        PAGE: CONTACT,
+    }
+    root = make_project(tmp_path, pages, publish="machine")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("DEEPL_AUTH_KEY", srv.auth_key)
+    monkeypatch.setenv("DEEPL_SERVER_URL", srv.url)
+    assert run("translate").code == 0
+
+    assert shown(root, PAGE, "en") == ("machine", "")
+    assert shown(root, "security/login-alerts.md", "en") == ("fallback", "unreviewed")  # a strict category
+    assert shown(root, "support/outage-replies.md", "en") == ("fallback", "unreviewed")  # linked to an incident
+    assert shown(root, "incidents/outage.md", "en") == ("machine", "")  # the hub is not an article
+
+    run("review", "--approve", "--lang", "en", "docs/security", "docs/support/outage-replies.md")
+    assert shown(root, "security/login-alerts.md", "en") == ("reviewed", "")
+    assert shown(root, "support/outage-replies.md", "en") == ("reviewed", "")
+    assert shown(root, "security/login-alerts.md", "ko") == ("fallback", "unreviewed")
