@@ -22,10 +22,11 @@ def test_every_catalog_passes_msgfmt_check_format() -> None:
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "gettext's msgfmt is needed (scripts/system-deps.sh installs it)"
     assert len(CATALOGS) >= 3 * 24
-    result = subprocess.run(
-        [msgfmt, "--check-format", "-o", "/dev/null", *map(str, CATALOGS)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    for path in CATALOGS:  # one by one: given several files, msgfmt merges them into one domain
+        result = subprocess.run(
+            [msgfmt, "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_hand_written_translations_are_recorded_as_human_and_reviewed() -> None:
