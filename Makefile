@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check system-deps lock bench clean
+.PHONY: site serve test test-browser lint check translate install system-deps lock bench clean
 
 site: $(STAMP)  ## build the help center into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict
@@ -17,6 +17,9 @@ serve: $(STAMP)  ## serve with live reload on http://127.0.0.1:8000/
 test: $(STAMP) system-deps lint  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
+test-browser: $(STAMP) system-deps  ## the browser smoke tests (pytest -m browser); none yet is a pass
+	$(BIN)/python -m pytest -q -m browser || test $$? -eq 5
+
 lint: $(STAMP)
 	$(BIN)/ruff format --check plugins tests scripts
 	$(BIN)/ruff check plugins tests scripts
@@ -24,6 +27,11 @@ lint: $(STAMP)
 
 check: $(STAMP)  ## QA of sources and translations, as CI runs it
 	$(BIN)/helpcenter check
+
+translate: $(STAMP)  ## machine-translate what is new or changed (needs DEEPL_AUTH_KEY)
+	$(BIN)/helpcenter translate
+
+install: $(STAMP)  ## create .venv from the lock (every target that needs it does this first)
 
 system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 	bash scripts/system-deps.sh

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, qa, review, status, translate
+from . import catalog, importer, incident_cli, qa, report, review, status, translate
 from .glossary import GlossaryError
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
@@ -129,6 +129,9 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     qa.check_corpus(corpus)
     errors = [f for f in corpus.findings if f.level == "error"]
     warnings = [f for f in corpus.findings if f.level == "warning"]
+    if args.format == "markdown":  # for a pull request's job summary
+        print(report.findings_markdown(corpus.findings, args.warnings, len(corpus.docs), len(corpus.languages)), end="")
+        return 1 if errors else 0
     for f in sorted(corpus.findings, key=lambda f: (f.level != "error", f.path, f.line)):
         if f.level == "error" or args.warnings:
             (err if f.level == "error" else out).print(str(f), markup=False)
@@ -220,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check sources and every translation; exit 1 on errors")
     c.add_argument("--lang", action="append")
     c.add_argument("--warnings", action="store_true", help="print warnings too")
+    c.add_argument("--format", choices=("text", "markdown"), default="text", help="markdown: a list, on stdout")
     c.add_argument("paths", nargs="*")
     c.set_defaults(func=cmd_check)
 
@@ -235,6 +239,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--base", help="the folder that mirrors docs/ (default: each file's folder)")
     i.add_argument("files", nargs="+")
     i.set_defaults(func=cmd_import, paths=[])
+
+    report.add_parser(sub)
+    incident_cli.add_parser(sub)
     return p
 
 

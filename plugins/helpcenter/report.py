@@ -1,0 +1,259 @@
+"""`helpcenter report`: the translation state and the last DeepL bill as Markdown, for people who read it
+on GitHub (the machine-translation pull request's description, a pull request's job summary).
+
+Also the Markdown form of QA findings (`helpcenter check --format markdown`). Everything here only
+formats what status.py, the ledger (translate.append_ledger) and qa.py already know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .meta import Finding
+from .project import Project
+from .status import ORDER, percent
+
+LEDGER = "ledger.tsv"
+FINDINGS_LIMIT = 300  # a job summary holds 1 MiB; past this many findings, say how many more there are
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; the text never starts a line
+
+
+def escape(text: str) -> str:
+    """Text that GitHub's Markdown shows as written (no emphasis, links, HTML or table breaks)."""
+    return _escape(" ".join(text.split()))
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def escape_message(text: str) -> str:
+    """A message of ours: its `code` spans stay code, the rest is escaped."""
+    parts = " ".join(text.split()).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: all of it is text
+        return escape(text)
+    return "`".join(part if i % 2 else _escape(part) for i, part in enumerate(parts))
+
+
+# --- the ledger --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageBill:
+    lang: str
+    units: int
+    requests: int
+    billed: int
+
+
+@dataclass(frozen=True)
+class LedgerRun:
+    """One line of translations/ledger.tsv (see translate.append_ledger)."""
+
+    when: str
+    duration: str
+    languages: tuple[LanguageBill, ...]
+    status: str  # "ok" or the one-line error the run stopped with
+
+    @property
+    def billed(self) -> int:
+        return sum(b.billed for b in self.languages)
+
+
+_PART = re.compile(
+    r"^\s*(?P<lang>[^:\s]+):\s*units=(?P<units>\d+)\s+requests=(?P<requests>\d+)\s+billed=(?P<billed>\d+)"
+)
+
+
+def parse_ledger_line(line: str) -> LedgerRun | None:
+    """A ledger line, or None when it is not one (a hand edit, a line from an older format)."""
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) < 4:
+        return None
+    bills = []
+    for part in fields[2].split("|"):
+        m = _PART.match(part)
+        if m is None:
+            return None
+        bills.append(LanguageBill(m["lang"], int(m["units"]), int(m["requests"]), int(m["billed"])))
+    return LedgerRun(fields[0], fields[1], tuple(bills), "\t".join(fields[3:]).strip() or "ok")
+
+
+def last_run(path: Path) -> LedgerRun | None:
+    """The last run recorded in the ledger, or None without a ledger or a readable last line."""
+    try:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except FileNotFoundError:
+        return None
+    return parse_ledger_line(lines[-1]) if lines else None
+
+
+def ledger_markdown(run: LedgerRun | None, display: str) -> str:
+    out = ["### DeepL: characters billed", ""]
+    if run is None:
+        return "\n".join([*out, f"No DeepL run is recorded in `{display}`.", ""])
+    ended = "completed" if run.status == "ok" else f"**stopped**: {escape(run.status)}"
+    out += [
+        f"Last run: {escape(run.when)} ({escape(run.duration)}), {ended}. **{run.billed:,} characters billed.**",
+        "",
+        "| language | units | requests | billed characters |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for b in run.languages:
+        out.append(f"| {escape(b.lang)} | {b.units} | {b.requests} | {b.billed:,} |")
+    units = sum(b.units for b in run.languages)
+    requests = sum(b.requests for b in run.languages)
+    out += [f"| **total** | {units} | {requests} | **{run.billed:,}** |", ""]
+    return "\n".join(out)
+
+
+# --- the translation state ---------------------------------------------------------------------------
+
+
+def _names(project: Project) -> dict[str, str]:
+    return {lang.code: lang.name for lang in project.languages}
+
+
+def _page_table(pages: dict[str, dict[str, int]], names: Iterable[str]) -> list[str]:
+    columns = [s.value for s in ORDER if s.value != "reviewed"] + ["reviewed"]
+    out = ["| page | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
+    for page in names:
+        c = pages[page]
+        out.append(f"| `{page}` | " + " | ".join(str(c[col]) for col in columns) + " |")
+    return out
+
+
+def status_markdown(project: Project, data: dict[str, Any], changed: dict[str, list[str]] | None = None) -> str:
+    """The state per language, then per language a table of pages.
+
+    Without `changed`: every page that is not fully reviewed. With `changed` (language -> docs/ pages
+    whose catalog changed): exactly those pages, which is what a reviewer of that change reads.
+    """
+    names = _names(project)
+    out = [
+        "### Translation status",
+        "",
+        "| language | reviewed | machine | stale | missing |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for code, lang in data["languages"].items():
+        total = sum(lang[s.value] for s in ORDER)
+        cells = [f"{lang[s.value]} ({percent(lang[s.value], total)})" for s in ORDER]
+        out.append(f"| {code} ({escape(names.get(code, code))}) | " + " | ".join(cells) + " |")
+    out.append("")
+    if changed is not None:
+        out += ["### Changed catalogs, per language", ""]
+    for code, lang in data["languages"].items():
+        pages: dict[str, dict[str, int]] = lang["pages"]
+        if changed is not None:
+            chosen = [p for p in changed.get(code, []) if p in pages]
+            out.append(f"#### {code} ({escape(names.get(code, code))})")
+            out.append("")
+            if not chosen:
+                out += ["No catalog of this language changed.", ""]
+                continue
+            machine = sum(pages[p]["machine"] for p in chosen)
+            stale = sum(pages[p]["stale"] for p in chosen)
+            out += [f"{len(chosen)} page(s): {machine} machine-translated and {stale} stale unit(s) to review.", ""]
+        else:
+            chosen = [p for p, c in pages.items() if c["reviewed"] != sum(c.values())]
+            if not chosen:
+                continue
+            out += [f"#### {code} ({escape(names.get(code, code))}): pages not fully reviewed", ""]
+        out += [*_page_table(pages, chosen), ""]
+    if changed is None and all(
+        lang["reviewed"] == sum(lang[s.value] for s in ORDER) for lang in data["languages"].values()
+    ):
+        out += ["Every unit of every language is reviewed.", ""]
+    return "\n".join(out)
+
+
+def changed_pages(project: Project, targets: list[str]) -> dict[str, list[str]]:
+    """Catalog paths (translations/<lang>/<page>.po, as `git diff --name-only` prints them) -> the
+    docs/ pages whose catalog changed, per language. Raises ValueError naming a path that is not one."""
+    codes = {lang.code for lang in project.languages}
+    translations = project.translations.resolve()
+    out: dict[str, list[str]] = {}
+    for raw in targets:
+        path = Path(raw)
+        rel: Path | None = None
+        for candidate in [path] if path.is_absolute() else [Path.cwd() / path, project.root / path]:
+            try:
+                rel = candidate.resolve().relative_to(translations)
+                break
+            except ValueError:
+                continue
+        if rel is None or len(rel.parts) < 2 or rel.suffix != ".po" or rel.parts[0] not in codes:
+            raise ValueError(f"{raw}: not a catalog (translations/<language>/<page>.po)")
+        page = f"{project.docs.name}/" + Path(*rel.parts[1:]).with_suffix(".md").as_posix()
+        pages = out.setdefault(rel.parts[0], [])
+        if page not in pages:
+            pages.append(page)
+    return {code: sorted(pages) for code, pages in out.items()}
+
+
+# --- QA findings ------------------------------------------------------------------------------------
+
+
+def findings_markdown(findings: list[Finding], warnings: bool, pages: int, languages: int) -> str:
+    """QA findings as a Markdown list (errors first), then the same count line as `helpcenter check`."""
+    errors = [f for f in findings if f.level == "error"]
+    warns = [f for f in findings if f.level == "warning"]
+    shown = sorted(errors if not warnings else errors + warns, key=lambda f: (f.level != "error", f.path, f.line))
+    out = [f"**{len(errors)} error(s), {len(warns)} warning(s)** in {pages} pages x {languages} languages", ""]
+    for f in shown[:FINDINGS_LIMIT]:
+        unit = f" (unit: {escape(f.unit[:80])})" if f.unit else ""
+        out.append(f"- **{f.level}** `{f.path}:{f.line}`: {escape_message(f.message)}{unit}")
+    if len(shown) > FINDINGS_LIMIT:
+        out.append(f"- … and {len(shown) - FINDINGS_LIMIT} more: run `helpcenter check --warnings`")
+    if not shown:
+        out.append("Nothing to report." if warnings or not warns else "No errors (`--warnings` lists the warnings).")
+    return "\n".join(out) + "\n"
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace, project: Project) -> int:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from . import cli, status  # cli imports this module: import it when the command runs
+
+    try:
+        changed = changed_pages(project, args.catalogs) if args.catalogs else None
+    except ValueError as exc:
+        raise cli.UserError(str(exc)) from None
+    corpus = cli._corpus(args, project, cli._languages(project, args.lang))
+    parts = [status_markdown(project, status.counts(corpus), changed)]
+    if args.ledger:
+        path = project.translations / LEDGER
+        display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+        parts.append(ledger_markdown(last_run(path), display))
+    text = "\n".join(parts)
+    if args.markdown:
+        print(text, end="")
+    else:
+        Console(highlight=False, soft_wrap=True).print(Markdown(text))
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    """`helpcenter report` on the command line's subparsers."""
+    r = sub.add_parser("report", help="translation status (and the last DeepL bill) as Markdown")
+    r.add_argument("--markdown", action="store_true", help="print Markdown source (default: render it in the terminal)")
+    r.add_argument("--ledger", action="store_true", help="add the characters billed by the last DeepL run")
+    r.add_argument("--lang", action="append", help="a language code (repeatable; default: all)")
+    r.add_argument(
+        "catalogs",
+        nargs="*",
+        metavar="CATALOG",
+        help="only these changed catalogs (translations/<lang>/<page>.po), as `git diff --name-only` lists them",
+    )
+    r.set_defaults(func=cmd_report, paths=[])
