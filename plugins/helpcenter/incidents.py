@@ -13,6 +13,7 @@ callable, so the same builders serve relative links in pages and absolute paths 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .markdown import parser
 from .meta import closest, page_kind
 from .pages import Corpus, PageTranslation
 from .placeholders import Expander
-from .segment import Document
+from .segment import YAML_LOADER, Document
 from .strings import strings
 
 HUB_FOLDER = "incidents"
@@ -195,7 +196,7 @@ def _front_matter(text: str) -> dict[str, Any]:
     end = re.search(r"^---\s*$", text[3:], flags=re.M)
     if end is None:
         return {}
-    data = yaml.safe_load(text[3 : 3 + end.start()]) or {}
+    data = yaml.load(text[3 : 3 + end.start()], Loader=YAML_LOADER) or {}
     return data if isinstance(data, dict) else {}
 
 
@@ -263,7 +264,8 @@ class Localized:
     def related(self, page: str, url: Url, limit: int = RELATED_LIMIT) -> list[Link]:
         """Articles sharing the most incident types with `page` (see Registry.related)."""
         ranked = self.registry.related(page, lambda p: self.pages[p].title, limit=len(self.registry.articles))
-        return _present(self.link(p, url) for p in ranked)[:limit]
+        links = (link for p in ranked if (link := self.link(p, url)) is not None)
+        return list(itertools.islice(links, limit))
 
     def hub(self, type_id: str, url: Url) -> list[Link]:
         """A hub's articles, by title in the reader's language."""

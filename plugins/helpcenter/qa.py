@@ -26,10 +26,13 @@ from .segment import has_text
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_MARKUP = re.compile(r"[\\`*_\[\]<>!&{}]")
 _LEFTOVER = re.compile(r"\*\*|__|(?<!\\)`")
 
 
 def _inline(markdown: str) -> list[Token]:
+    if not _MARKUP.search(markdown):  # plain prose, most units: nothing for the parser to find
+        return [Token("text", "", 0, content=markdown)]
     tokens = parser().parseInline(markdown)[0].children or []
     flat: list[Token] = []
     for t in tokens:

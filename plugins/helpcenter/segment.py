@@ -17,6 +17,8 @@ from markdown_it.token import Token
 
 from .markdown import parser
 
+#: libyaml's safe loader where PyYAML has it: front matter is read for every page on every build
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER_UNITS = ("title", "description")
 _ATTR_LIST = re.compile(r"\s*\{\s*[^{}]*\}\s*$")
 _HEADING_ID = re.compile(r"#([A-Za-z0-9_\-\u0080-\uffff]+)")
@@ -236,7 +238,7 @@ class _Builder:
     def front_matter(self, token: Token) -> tuple[dict[str, object], int]:
         assert token.map is not None
         try:
-            data = yaml.safe_load(token.content) if token.content.strip() else {}
+            data = yaml.load(token.content, Loader=YAML_LOADER) if token.content.strip() else {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1
