@@ -703,3 +703,29 @@ def test_dry_run_prints_units_and_characters_and_sends_nothing(root: Path, run: 
     row = re.search(r"\bko\s*│\s*KO\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)", result.out)
     assert row is not None and [int(g) for g in row.groups()] == [1, inline.encode(new).billable, 1]
     assert not re.search(r"\ben\s*│", result.out)
+
+
+def test_the_key_never_reaches_output_files_or_the_site(root: Path, run: Run, srv: DeepLServer) -> None:
+    """The DeepL key is a secret: not in what the command prints, writes, or the built site."""
+    key = srv.auth_key
+    results = [run("translate"), run("translate", "--dry-run"), run("status")]
+    srv.fail_next(403)
+    (root / "docs/support/contact.md").write_text(
+        (root / "docs/support/contact.md").read_text(encoding="utf-8").replace("取引の日時", "取引の日付"),
+        encoding="utf-8",
+    )
+    results.append(run("translate"))
+    for result in results:
+        assert key not in result.out + result.err
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    assert key not in build.stdout + build.stderr
+    for path in root.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path
