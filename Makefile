@@ -39,6 +39,7 @@ system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_translate.py
+	$(BIN)/python scripts/bench_search.py
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -106,7 +106,9 @@ def plain_config(dest: Path) -> Path:
     """The same site without our plugins, built from the pages our plugin staged."""
     config = yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     config["plugins"] = [
-        p for p in config["plugins"] if not (p == "helpcenter-incidents" or (isinstance(p, dict) and "helpcenter" in p))
+        p
+        for p in config["plugins"]
+        if not (p in ("helpcenter-incidents", "helpcenter-search") or (isinstance(p, dict) and "helpcenter" in p))
     ]
     config["docs_dir"] = ".cache/helpcenter/docs"
     config["site_dir"] = "site-plain"

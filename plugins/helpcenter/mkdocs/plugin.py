@@ -33,6 +33,7 @@ from .config import HelpcenterConfig
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
+THEME_CSS = "helpcenter/theme.css"  # accessibility fixes to Material's defaults (a theme dir file, copied to the site)
 _SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
 _HREFLANG = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
@@ -61,6 +62,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if i18n is None:
             raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
         config.theme.dirs.append(str(TEMPLATES))
+        if THEME_CSS not in config.extra_css:
+            config.extra_css.append(THEME_CSS)
         if getattr(i18n, "building", False):
             config.docs_dir = str(self.staging)  # a nested language build: pages are staged already
             return config
@@ -210,6 +213,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         hreflang alternates with absolute URLs, which is where on_post_build corrects fallbacks.
         """
         head, sep, body = output.partition("</head>")
+        return _HREFLANG.sub("", head) + sep + body
+
+    @event_priority(-150)
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """The same for 404.html (a template, not a page), whose alternates are the last built page's."""
+        head, sep, body = output_content.partition("</head>")
         return _HREFLANG.sub("", head) + sep + body
 
     @event_priority(-150)

@@ -1,0 +1,107 @@
+"""The `helpcenter-search` MkDocs plugin: Pagefind search in Material's own header search box.
+
+Material's `search` plugin stays for its UI (the box, the toggle, keyboard handling, translated
+strings, result styling); its engine does not (README "Search": it shares one index between
+languages and misses Japanese queries mixing kana and kanji). This plugin:
+
+- puts templates/helpcenter/search.js before Material's bundle on every page: that script answers
+  Material's search-worker messages with Pagefind (it must run before the bundle creates the worker);
+- after the last language is built (on_post_build below static-i18n's -100, when `i18n.building` is
+  false) indexes the site with Pagefind (helpcenter.search) and empties Material's shared Lunr index,
+  which every page still fetches. Under `mkdocs serve` this runs after every rebuild, into the served
+  temporary folder, which serve does not watch: indexing never sets off another build.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+
+from .. import search
+
+log = logging.getLogger("mkdocs.plugins.helpcenter-search")
+TEMPLATES = Path(__file__).parent / "templates"
+SCRIPT = "helpcenter/search.js"
+STYLESHEET = "helpcenter/search.css"
+_BUNDLE = re.compile(r'<script src="[^"]*/bundle\.[0-9a-f]+\.min\.js"></script>')
+_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_INPUT_LABEL = re.compile(r'<input type="text" class="md-search__input" name="query" aria-label="([^"]*)"')
+_BASE = re.compile(r'<script id="__config" type="application/json">[^<]*?"base": "([^"]*)"')
+
+
+class SearchConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    bundle = opt.Type(str, default="pagefind")  # the folder of the search bundle in site_dir
+
+
+class SearchPlugin(BasePlugin[SearchConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.warned = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        if "i18n" not in config.plugins:
+            raise PluginError("helpcenter-search: the `i18n` plugin (mkdocs-static-i18n) must be configured")
+        if "material/search" not in config.plugins and "search" not in config.plugins:
+            raise PluginError("helpcenter-search: keep Material's `search` plugin: it renders the search box")
+        if str(TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.append(str(TEMPLATES))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    @event_priority(-200)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._script(output, page.file.src_uri) if self.config.enabled else output
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
+        """404.html is a template, not a page; it has the search box too."""
+        return self._script(output_content, template_name) if self.config.enabled else output_content
+
+    def _script(self, output: str, name: str) -> str:
+        """Load search.js right before Material's bundle, from the site root (Material's `base`), and name
+        the search dialog for screen readers."""
+        found = _BUNDLE.search(output)
+        base = _BASE.search(output)
+        if found is None or base is None:
+            if not self.warned and name.endswith((".md", "404.html")):
+                log.warning(f"{name}: Material's bundle script not found; site search is Material's own")
+                self.warned = True
+            return output
+        tag = f'<script src="{base.group(1).rstrip("/")}/{SCRIPT}"></script>'
+        output = output[: found.start()] + tag + output[found.start() :]
+        label = _INPUT_LABEL.search(output)
+        if label:  # axe "aria-dialog-name" (serious): Material's search dialog has no accessible name
+            output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{label.group(1)}">', 1)
+        return output
+
+    @event_priority(-200)  # after static-i18n (-100) has built every language and merged its search index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        i18n = config.plugins["i18n"]
+        if not self.config.enabled or getattr(i18n, "building", False):
+            return
+        site = Path(config.site_dir)
+        default: str = getattr(i18n, "default_language", "") or config.theme.get("language") or "ja"
+        names = {item["locale"]: item["name"] for item in i18n.config["languages"]}
+        try:
+            summary = search.build(
+                site, default=default, default_name=names.get(default, default), bundle=self.config.bundle
+            )
+        except search.SearchIndexError as exc:
+            raise PluginError(f"helpcenter-search: {exc}") from None
+        search.stub_lunr_index(site)
+        log.info(f"helpcenter-search: indexed {summary} in {summary.seconds:.1f} s")

@@ -1,0 +1,348 @@
+"""The site in a real browser (Debian's Chromium, headless): search in every language, the language
+switcher, reader notices, the active-incident banner, incident hubs, accessibility (axe-core), and no
+console error or failed request on any page visited.
+
+The site is built once for the module into a temporary copy, with a machine translation planted on
+one English page, the Korean catalog of one page removed (served in Japanese there), and an outage
+declared in the environment, then served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import polib
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+
+from browserkit import LANGS, SearchBox, lang_of, launch, serve
+from helpcenter import catalog
+from sitekit import BIN, SMALL, copy_site, run
+
+pytestmark = pytest.mark.browser
+
+MACHINE_PAGE = "trading/market-vs-limit-orders/"  # English: one paragraph machine-translated
+FALLBACK_PAGE = "support/supported-languages/"  # Korean: no catalog, served in Japanese
+FALLBACK_TITLE = "対応言語"
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+INCIDENTS = ("hacking", "outage", "mistaken-trade", "phishing")
+
+
+def prefix(lang: str) -> str:
+    return "" if lang == "ja" else f"{lang}/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_site(tmp_path_factory.mktemp("browser"), pages=None)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("strict_incidents: true", "strict_incidents: false"),
+        encoding="utf-8",
+    )
+    po_file = root / f"translations/en/{MACHINE_PAGE.rstrip('/')}.po"
+    po = polib.pofile(str(po_file))
+    entry = next(e for e in po if e.comment.startswith("paragraph") and not re.search(r"[`*\[{0-9]", e.msgid))
+    catalog.set_machine(entry, "Machine-translated paragraph.", "deepl EN-US")
+    po.save()
+    (root / f"translations/ko/{FALLBACK_PAGE.rstrip('/')}.po").unlink()
+    result = run(
+        ["mkdocs", "build", "--strict"],
+        root,
+        HELPCENTER_ACTIVE_INCIDENT="outage",
+        HELPCENTER_ACTIVE_INCIDENT_START="2026-11-20T14:30:00+09:00",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (root / "pagefind").exists(), "the search bundle is written into the site only"
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def base(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()
+
+
+def watched(browser: Browser, problems: list[str], ignore: str = "^$", **options: Any) -> Page:
+    """A new page whose console errors, failed requests and HTTP errors are collected in `problems`,
+    except for URLs matching `ignore`, and requests cut short by leaving the page (ERR_ABORTED)."""
+    page = browser.new_page(**options)
+    skip = re.compile(ignore)
+
+    def console(m: ConsoleMessage) -> None:
+        if m.type == "error" and not skip.search(m.location.get("url", "")):
+            problems.append(f"console error: {m.text} ({m.location.get('url')})")
+
+    def failed(r: Request) -> None:
+        if "ERR_ABORTED" not in (r.failure or "") and not skip.search(r.url):
+            problems.append(f"failed: {r.url} {r.failure}")
+
+    def response(r: Response) -> None:
+        if r.status >= 400 and not skip.search(r.url):
+            problems.append(f"HTTP {r.status}: {r.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", failed)
+    page.on("response", response)
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page; the test fails if any page it visited logged an error or a request failed."""
+    problems: list[str] = []
+    tab = watched(browser, problems, viewport={"width": 1280, "height": 900})
+    yield tab
+    tab.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+SEARCHES = [
+    ("ja", "認証アプリ", "security/two-factor-setup/"),
+    ("ja", "サポート窓口", "support/how-to-contact-support/"),
+    ("ja", "ワンタイムパスワードを入力", "security/password-and-login-alerts/"),
+    ("ja", "二段階認証を設定", "security/two-factor-setup/"),
+    ("en", "authenticator app", "en/security/two-factor-setup/"),
+    ("en", "withdrawal", "en/outage/deposits-withdrawals-during-outage/"),
+    ("zh", "双重验证", "zh/security/two-factor-setup/"),
+    ("zh", "提币", "zh/outage/deposits-withdrawals-during-outage/"),
+    ("ko", "인증을", "ko/security/two-factor-setup/"),
+    ("ko", "2단계 인증", "ko/security/two-factor-setup/"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[f"{lang}-{q}" for lang, q, _ in SEARCHES])
+def test_search_finds_the_page_in_the_readers_language(
+    page: Page, base: str, lang: str, query: str, expected: str
+) -> None:
+    box = SearchBox(page)
+    box.open(base + prefix(lang) + "trading/what-can-be-undone/")
+    results = box.query(query)
+    hrefs = [r["href"].removeprefix(base).split("?")[0] for r in results]
+    assert expected in hrefs[:5], hrefs
+    assert {lang_of(h) for h in hrefs} == {lang}, hrefs  # nothing from another language
+    assert page.locator(".md-search-result__list mark").count() > 0  # the excerpts highlight the match
+
+
+def test_pages_shown_in_japanese_are_found_in_japanese_and_marked(page: Page, base: str, site: Path) -> None:
+    manifest = json.loads((site / "pagefind/helpcenter.json").read_text(encoding="utf-8"))
+    assert manifest["fallback"] == {"ko": {"bundle": "fallback/ko/", "urls": [f"/ko/{FALLBACK_PAGE}"]}}
+    box = SearchBox(page)
+    box.open(base + "ko/")
+    results = box.query(FALLBACK_TITLE)
+    assert results, "the Korean reader finds the page shown in Japanese"
+    assert results[0]["href"].removeprefix(base).split("?")[0] == f"ko/{FALLBACK_PAGE}"
+    assert results[0]["tag"] == "日本語" and results[0]["lang"] == "ja"
+    assert all(r["tag"] == "日本語" for r in results), "Japanese text is only in the Japanese bundle"
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_url(re.compile(f"/ko/{FALLBACK_PAGE}"))
+    assert page.locator(".hc-notice--fallback").is_visible()
+    box.open(base + "ko/")
+    korean = box.query("문의")
+    assert korean and all(not r["tag"] for r in korean), "Korean results are not marked"
+
+    box.open(base + "zh/")  # Chinese has this page translated: no Japanese bundle, no Japanese result
+    assert all(lang_of(r["href"]) == "zh" and not r["tag"] for r in box.query(FALLBACK_TITLE))
+    box.open(base)
+    results = box.query(FALLBACK_TITLE)
+    assert results[0]["href"].removeprefix(base).split("?")[0] == FALLBACK_PAGE and not results[0]["tag"]
+
+
+def test_the_search_box_works_from_the_keyboard_and_highlights_on_the_target(page: Page, base: str) -> None:
+    box = SearchBox(page)
+    box.open(base + "support/")
+    assert box.query("認証アプリ")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/security/two-factor-setup/\?h="))
+    marks = page.locator("article mark[data-md-highlight]")
+    marks.first.wait_for()
+    assert "認証アプリ" in marks.all_inner_texts()
+
+
+def test_search_on_a_phone_uses_the_native_dialog(browser: Browser, base: str) -> None:
+    problems: list[str] = []
+    phone = watched(browser, problems, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    box = SearchBox(phone)
+    box.open(base + "zh/security/")
+    assert phone.locator(".md-search__input").is_visible()
+    results = box.query("双重验证")
+    assert results[0]["href"].removeprefix(base).startswith("zh/security/two-factor-setup/")
+    assert phone.locator(".md-search-result__list").is_visible()
+    phone.close()
+    assert not problems, problems
+
+
+# --- navigation, notices, incidents ------------------------------------------------------------------
+
+
+def test_the_language_switcher_keeps_the_reader_on_the_same_article(page: Page, base: str) -> None:
+    article = "security/two-factor-setup/"
+    page.goto(base + "en/" + article)
+    for lang in ("ko", "zh", "ja", "en"):
+        page.locator(".md-header__option .md-select > button").click()
+        page.locator(f"a.md-select__link[hreflang='{lang}']").click()
+        page.wait_for_url(base + prefix(lang) + article)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("article h1").is_visible()
+
+
+def test_reader_notices_appear_where_they_should_and_the_original_link_works(page: Page, base: str) -> None:
+    page.goto(base + "en/" + MACHINE_PAGE)
+    assert page.locator("article").get_attribute("data-translation-state") == "machine"
+    assert page.locator(".hc-notice--machine").is_visible()
+    assert page.get_by_text("Machine-translated paragraph.").is_visible()
+    page.locator(".hc-notice__original").click()
+    page.wait_for_url(base + MACHINE_PAGE)
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator(".hc-notice").count() == 0
+
+    page.goto(base + "ko/" + FALLBACK_PAGE)
+    assert page.locator(".hc-notice--fallback").is_visible()
+    assert page.locator("article div[lang='ja'] h1").inner_text() == FALLBACK_TITLE
+
+    page.goto(base + "zh/security/two-factor-setup/")
+    assert page.locator("article").get_attribute("data-translation-state") == "reviewed"
+    assert page.locator(".hc-notice").count() == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_active_incident_banner_is_on_every_page_and_reaches_the_hub(page: Page, base: str, lang: str) -> None:
+    for path in ("", "security/two-factor-setup/", FALLBACK_PAGE):
+        page.goto(base + prefix(lang) + path)
+        banner = page.locator(".hc-incident-banner[data-active-incident='outage']")
+        assert banner.is_visible(), path
+    page.locator(".hc-incident-banner__title a").click()
+    page.wait_for_url(base + prefix(lang) + "incidents/outage/")
+    assert page.locator(".hc-incident-articles li").count() > 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_incident_hubs_link_to_articles_that_exist(page: Page, base: str, lang: str) -> None:
+    checked = 0
+    for hub in ("incidents/", *(f"incidents/{i}/" for i in INCIDENTS)):
+        page.goto(base + prefix(lang) + hub)
+        links = page.locator(".hc-incident-articles a, .hc-incident-index a")
+        hrefs = [links.nth(i).evaluate("a => a.href") for i in range(links.count())]
+        assert hrefs, hub
+        for href in hrefs:
+            response = page.request.get(href)
+            assert response.ok, (hub, href)
+            assert "data-translation-state" in response.text(), (hub, href)
+            assert lang_of(href) == lang, (hub, href)
+            checked += 1
+    assert checked > 10
+
+
+# --- accessibility -------------------------------------------------------------------------------------
+
+A11Y_PAGES = [
+    *(prefix(lang) + path for lang in LANGS for path in ("", "security/two-factor-setup/", "incidents/outage/")),
+    "en/" + MACHINE_PAGE,
+    "ko/" + FALLBACK_PAGE,
+    "translation-status/",
+    "404.html",
+]
+
+
+def axe(page: Page) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return list(violations)
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_no_serious_accessibility_violation(page: Page, base: str, path: str) -> None:
+    page.goto(base + path)
+    assert axe(page) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_accessibility_violation_in_search_results(page: Page, base: str, lang: str) -> None:
+    box = SearchBox(page)
+    box.open(base + prefix(lang))
+    query = {"ja": "認証アプリ", "en": "password", "zh": "双重验证", "ko": "인증"}[lang]
+    assert box.query(query)
+    assert axe(page) == []
+
+
+# --- mkdocs serve ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(predicate: Any, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_search_under_mkdocs_serve_is_reindexed_after_each_rebuild(browser: Browser, tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "repo", pages=SMALL)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    base = f"http://127.0.0.1:{port}/"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(lambda: "helpcenter-search: indexed" in log.read_text(encoding="utf-8"), "the first index")
+            problems: list[str] = []  # live reload's long poll ends without an answer on a rebuild
+            page = watched(browser, problems, ignore="/livereload/", viewport={"width": 1280, "height": 900})
+            box = SearchBox(page)
+            box.open(base)
+            assert box.query("認証アプリ"), "search works on the served site"
+
+            article = root / "docs/trading/what-can-be-undone.md"
+            text = article.read_text(encoding="utf-8")
+            article.write_text(text.replace("\n\n", "\n\n合言葉はほしぞら検索です。\n\n", 1), encoding="utf-8")
+            wait_for(lambda: log.read_text(encoding="utf-8").count("helpcenter-search: indexed") >= 2, "a reindex")
+            box.open(base)
+            hrefs = [r["href"].removeprefix(base) for r in box.query("ほしぞら検索")]
+            assert [h.split("?")[0] for h in hrefs] == ["trading/what-can-be-undone/"]
+
+            settled = log.read_text(encoding="utf-8").count("Building documentation...")
+            time.sleep(6)
+            assert log.read_text(encoding="utf-8").count("Building documentation...") == settled, "rebuild loop"
+            page.close()
+            assert not problems, "\n".join(problems)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

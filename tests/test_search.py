@@ -1,0 +1,69 @@
+"""Site search indexing (helpcenter.search) on a small hand-made site: one index per language, pages
+shown in Japanese indexed apart, Chinese and Japanese indexed character by character."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpcenter import search
+
+
+def page(lang: str, title: str, body: str, state: str = "reviewed") -> str:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><title>{title}</title></head><body>'
+        f'<nav>ナビゲーション navigation</nav><div class="md-content">'
+        f'<article class="md-content__inner md-typeset" data-translation-state="{state}">'
+        f'<aside class="hc-notice"><p>notice text</p></aside><h1>{title}</h1><p>{body}</p></article></div>'
+        "</body></html>"
+    )
+
+
+def write(site: Path, rel: str, html: str) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+
+
+def test_spaced_separates_kana_and_han_in_text_only() -> None:
+    html = '<p class="認証">認証アプリ（Google Authenticator）を使う。</p><script>var a = "漢字";</script>二段階'
+    assert search.spaced(html) == (
+        '<p class="認証">認 証 ア プ リ（Google Authenticator）を 使 う。</p><script>var a = "漢字";</script>二 段 階'
+    )
+
+
+def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, "index.html", page("ja", "ホーム", "ヘルプセンターへようこそ。"))
+    write(site, "support/index.html", page("ja", "対応言語", "サポート窓口は四つの言語に対応しています。"))
+    write(site, "en/index.html", page("en", "Home", "Welcome to the help center."))
+    write(
+        site, "en/support/index.html", page("en", "対応言語", "サポート窓口は四つの言語に対応しています。", "fallback")
+    )
+    write(site, "404.html", page("ja", "404", "見つかりません"))
+    write(site, "search/search_index.json", json.dumps({"config": {"lang": ["ja"]}, "docs": [{"text": "x" * 1000}]}))
+
+    summary = search.build(site, default="ja", default_name="日本語")
+
+    assert dict(summary.pages) == {"ja": 2, "en": 1}
+    assert summary.fallbacks == {"en": ["/en/support/"]}
+    manifest = json.loads((site / "pagefind/helpcenter.json").read_text(encoding="utf-8"))
+    assert manifest == {
+        "default": "ja",
+        "name": "日本語",
+        "spaced": ["ja", "zh"],
+        "fallback": {"en": {"bundle": "fallback/en/", "urls": ["/en/support/"]}},
+    }
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ja": 2, "en": 1}
+    merged = json.loads((site / "pagefind/fallback/en/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: v["page_count"] for lang, v in merged["languages"].items()} == {"ja": 1}
+    assert not (site / "pagefind/fallback/en/pagefind.js").exists()  # the main bundle's code reads it
+    assert not (site / "pagefind/pagefind-ui.js").exists()  # Material's search box is the UI
+    assert set(search.bundle_bytes(site)) == {"ja", "en"}
+
+    assert search.stub_lunr_index(site) > 0
+    assert json.loads((site / "search/search_index.json").read_text(encoding="utf-8")) == {
+        "config": {"lang": ["ja"]},
+        "docs": [],
+    }
