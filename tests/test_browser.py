@@ -10,10 +10,7 @@ declared in the environment, then served on 127.0.0.1.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +23,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 from browserkit import LANGS, SearchBox, lang_of, launch, serve
 from helpcenter import catalog
-from sitekit import BIN, SMALL, copy_site, run
+from sitekit import SMALL, copy_site, mkdocs_serve, run, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -294,55 +291,27 @@ def test_no_serious_accessibility_violation_in_search_results(page: Page, base: 
 # --- mkdocs serve ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(predicate: Any, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def test_search_under_mkdocs_serve_is_reindexed_after_each_rebuild(browser: Browser, tmp_path: Path) -> None:
     root = copy_site(tmp_path / "repo", pages=SMALL)
-    port = free_port()
     log = tmp_path / "serve.log"
-    base = f"http://127.0.0.1:{port}/"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for(lambda: "helpcenter-search: indexed" in log.read_text(encoding="utf-8"), "the first index")
-            problems: list[str] = []  # live reload's long poll ends without an answer on a rebuild
-            page = watched(browser, problems, ignore="/livereload/", viewport={"width": 1280, "height": 900})
-            box = SearchBox(page)
-            box.open(base)
-            assert box.query("認証アプリ"), "search works on the served site"
+    with mkdocs_serve(root, log) as base:
+        wait_for(lambda: "helpcenter-search: indexed" in log.read_text(encoding="utf-8"), "the first index")
+        problems: list[str] = []  # live reload's long poll ends without an answer on a rebuild
+        page = watched(browser, problems, ignore="/livereload/", viewport={"width": 1280, "height": 900})
+        box = SearchBox(page)
+        box.open(base)
+        assert box.query("認証アプリ"), "search works on the served site"
 
-            article = root / "docs/trading/what-can-be-undone.md"
-            text = article.read_text(encoding="utf-8")
-            article.write_text(text.replace("\n\n", "\n\n合言葉はほしぞら検索です。\n\n", 1), encoding="utf-8")
-            wait_for(lambda: log.read_text(encoding="utf-8").count("helpcenter-search: indexed") >= 2, "a reindex")
-            box.open(base)
-            hrefs = [r["href"].removeprefix(base) for r in box.query("ほしぞら検索")]
-            assert [h.split("?")[0] for h in hrefs] == ["trading/what-can-be-undone/"]
+        article = root / "docs/trading/what-can-be-undone.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("\n\n", "\n\n合言葉はほしぞら検索です。\n\n", 1), encoding="utf-8")
+        wait_for(lambda: log.read_text(encoding="utf-8").count("helpcenter-search: indexed") >= 2, "a reindex")
+        box.open(base)
+        hrefs = [r["href"].removeprefix(base) for r in box.query("ほしぞら検索")]
+        assert [h.split("?")[0] for h in hrefs] == ["trading/what-can-be-undone/"]
 
-            settled = log.read_text(encoding="utf-8").count("Building documentation...")
-            time.sleep(6)
-            assert log.read_text(encoding="utf-8").count("Building documentation...") == settled, "rebuild loop"
-            page.close()
-            assert not problems, "\n".join(problems)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        settled = log.read_text(encoding="utf-8").count("Building documentation...")
+        time.sleep(6)
+        assert log.read_text(encoding="utf-8").count("Building documentation...") == settled, "rebuild loop"
+        page.close()
+        assert not problems, "\n".join(problems)

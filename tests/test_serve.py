@@ -3,9 +3,6 @@ reload, and the plugin's own staging writes do not set off endless rebuilds."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,15 +11,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from sitekit import BIN, copy_site
+from sitekit import copy_site, mkdocs_serve, wait_for
 
 PAGE = "security/two-factor-setup"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def fetch(url: str) -> str:
@@ -33,35 +24,13 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(predicate: object, what: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     root = copy_site(tmp_path / "repo")
-    port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}/"
-            wait_for(lambda: "data-translation-state" in fetch(base + f"en/{PAGE}/"), "the first build")
-            yield root, base, log
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with mkdocs_serve(root, log) as base:
+        wait_for(lambda: "data-translation-state" in fetch(base + f"en/{PAGE}/"), "the first build", timeout=90)
+        yield root, base, log
 
 
 def builds(log: Path) -> int:
