@@ -121,7 +121,9 @@ def no_search_config(dest: Path) -> Path:
     """Our plugins without `helpcenter-search`: what the foundation costs, apart from indexing."""
     text = (dest / "mkdocs.yml").read_text(encoding="utf-8")
     path = dest / "mkdocs-nosearch.yml"
-    path.write_text("\n".join(ln for ln in text.split("\n") if ln.strip() != "- helpcenter-search"), encoding="utf-8")
+    path.write_text(
+        "\n".join(ln for ln in text.split("\n") if not ln.strip().startswith("- helpcenter-search")), encoding="utf-8"
+    )
     return path
 
 
