@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +85,23 @@ def mkdocs_serve(root: Path, log: Path) -> Iterator[str]:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def plant_machine_translation(root: Path, catalog_path: str, text: str) -> None:
+    """Publish machine translations for every article in the copy (strict_incidents off) and store
+    `text` as DeepL's output for the first plain paragraph of `catalog_path` (no markup or numbers)."""
+    from helpcenter import catalog
+
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("strict_incidents: true", "strict_incidents: false"),
+        encoding="utf-8",
+    )
+    po = polib.pofile(str(root / catalog_path))
+    catalog.set_machine(plain_paragraph(po), text, "deepl EN-US")
+    po.save()
+
+
+def plain_paragraph(po: polib.POFile) -> polib.POEntry:
+    """A paragraph with no markup, links, placeholders or numbers, so plain text replaces it cleanly."""
+    return next(e for e in po if e.comment.startswith("paragraph") and not re.search(r"[`*\[{0-9０-９]", e.msgid))

@@ -11,17 +11,12 @@ import pytest
 import yaml
 
 from helpcenter import catalog
-from sitekit import ROOT, copy_site, run
+from sitekit import ROOT, copy_site, plain_paragraph, plant_machine_translation, run
 
 LANGS = ("en", "zh", "ko")
 MACHINE_PAGE = "trading/market-vs-limit-orders"  # one unit replaced by a machine translation
 STALE_PAGE = "trading/what-can-be-undone"  # one Japanese paragraph edited after translation
 FALLBACK_PAGE = "support/supported-languages"  # Korean catalog removed
-
-
-def plain_paragraph(po: polib.POFile) -> polib.POEntry:
-    """A paragraph with no markup, links, placeholders or numbers, so plain text replaces it cleanly."""
-    return next(e for e in po if e.comment.startswith("paragraph") and not re.search(r"[`*\[{0-9０-９]", e.msgid))
 
 
 def snapshot(root: Path) -> dict[str, int]:
@@ -40,16 +35,8 @@ def html(site: Path, lang: str, page: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int], dict[str, int]]:
     root = copy_site(tmp_path_factory.mktemp("site"), pages=None)
-    config = root / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("strict_incidents: true", "strict_incidents: false"),
-        encoding="utf-8",
-    )
     # a machine translation (as `helpcenter translate` stores it) on one English page
-    po_file = root / f"translations/en/{MACHINE_PAGE}.po"
-    po = polib.pofile(str(po_file))
-    catalog.set_machine(plain_paragraph(po), "Machine-translated paragraph.", "deepl EN-US")
-    po.save()
+    plant_machine_translation(root, f"translations/en/{MACHINE_PAGE}.po", "Machine-translated paragraph.")
     # a Japanese edit under the second section of another page, after it was translated
     article = root / f"docs/{STALE_PAGE}.md"
     lines = article.read_text(encoding="utf-8").split("\n")
