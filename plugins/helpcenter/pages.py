@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from . import catalog, meta
 from .catalog import CatalogError, Merged, State
 from .meta import Finding
@@ -140,8 +138,3 @@ def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Fin
 
 def po_path(project: Project, lang: str, page: str) -> Path:
     return catalog.catalog_path(project.translations, lang, page)
-
-
-def entry_line(po: polib.POFile, entry: polib.POEntry) -> int:
-    """The line of an entry's msgid in the saved file (1 when it cannot be known)."""
-    return getattr(entry, "linenum", 1) or 1
