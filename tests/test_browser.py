@@ -49,6 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (root / "pagefind").exists(), "the search bundle is written into the site only"
+    lunr = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert lunr["docs"] == [] and lunr["config"]["lang"], "Material's index: its config only, Pagefind searches"
     return root / "site"
 
 

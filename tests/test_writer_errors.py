@@ -93,3 +93,31 @@ def test_each_mistake_stops_strict_build_and_check(name: str, tmp_path: Path) ->
         assert "Traceback" not in output
         line = next((ln for ln in output.splitlines() if where in ln and what in ln), None)
         assert line is not None, f"no line naming {where} and {what!r} in:\n{output[-3000:]}"
+
+
+def test_a_rebuild_from_the_cache_reports_the_same_mistake_and_a_fix_is_seen(tmp_path: Path) -> None:
+    """Unchanged pages come from .cache/helpcenter between builds; their findings must come with them."""
+    root = copy_site(tmp_path)  # a few pages: links to the others warn, so no --strict here
+    cache = root / ".cache/helpcenter/pages.pickle"
+    english = root / "site/en/security/two-factor-setup/index.html"
+    original = (root / CATALOG).read_text(encoding="utf-8")
+    MISTAKES["dropped link"][0](root)
+    reported, stamps = [], []
+    for _ in range(2):
+        build = run(["mkdocs", "build"], root)
+        assert build.returncode == 0, build.stderr[-3000:]
+        reported.append([ln for ln in build.stderr.splitlines() if CATALOG in ln and "link lost" in ln])
+        assert 'data-translation-state="fallback"' in english.read_text(encoding="utf-8")
+        stamps.append(cache.stat().st_mtime_ns)
+    assert reported[0] and reported[0] == reported[1]
+    assert stamps[0] == stamps[1], "nothing changed: the second build reads the cache and does not rewrite it"
+
+    (root / CATALOG).write_text(original, encoding="utf-8")
+    build = run(["mkdocs", "build"], root)
+    assert "link lost" not in build.stderr
+    assert 'data-translation-state="reviewed"' in english.read_text(encoding="utf-8"), "the fix is published"
+
+    cache.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never an error
+    build = run(["mkdocs", "build"], root)
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert cache.read_bytes() != b"not a pickle"

@@ -96,32 +96,51 @@ class Corpus:
         return sorted(p.split("/")[1][:-3] for p in self.project.pages() if meta.page_kind(p) == "hub")
 
 
-def _read_doc(project: Project, page: str) -> tuple[str, Document | None, Finding | None]:
+@dataclass
+class LoadedPage:
+    """What loading one source page learns: its text, its parse, its catalogs merged, its problems."""
+
+    source: str
+    doc: Document | None
+    merged: dict[str, Merged]  # by language code
+    findings: list[Finding]
+
+
+def empty_corpus(project: Project, languages: list[Language] | None = None) -> Corpus:
+    channels = load_channels(project.data / "channels.yml")
+    languages = list(project.languages) if languages is None else languages
+    return Corpus(project, {}, {}, {}, [], Expander(project.exchange, channels, project.default), languages)
+
+
+def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[str]) -> LoadedPage:
+    """Parse one source page, check its front matter and placeholders, merge its catalogs."""
+    project = corpus.project
     source = (project.docs / page).read_text(encoding="utf-8")
     try:
-        return source, parse(page, source), None
+        doc = parse(page, source)
     except FrontMatterError as exc:
-        return source, None, Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")
+        return LoadedPage(
+            source, None, {}, [Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")]
+        )
+    findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
+    merged = {lang.code: merge_catalog(project, doc, lang.code, findings) for lang in corpus.languages}
+    return LoadedPage(source, doc, merged, findings)
+
+
+def add_page(corpus: Corpus, page: str, loaded: LoadedPage) -> None:
+    corpus.sources[page] = loaded.source
+    corpus.findings.extend(loaded.findings)
+    if loaded.doc is not None:
+        corpus.docs[page] = loaded.doc
+        corpus.merged.update(((page, lang), merged) for lang, merged in loaded.merged.items())
 
 
 def load_corpus(project: Project, languages: list[Language] | None = None, pages: list[str] | None = None) -> Corpus:
     """Parse sources and merge catalogs; every problem becomes a Finding instead of an exception."""
-    channels = load_channels(project.data / "channels.yml")
-    languages = list(project.languages) if languages is None else languages
-    corpus = Corpus(project, {}, {}, {}, [], Expander(project.exchange, channels, project.default), languages)
-    for page in pages if pages is not None else project.pages():
-        source, doc, finding = _read_doc(project, page)
-        corpus.sources[page] = source
-        if finding:
-            corpus.findings.append(finding)
-        if doc is not None:
-            corpus.docs[page] = doc
+    corpus = empty_corpus(project, languages)
     categories, incidents = corpus.categories(), corpus.incident_ids()
-    for page, doc in corpus.docs.items():
-        corpus.findings.extend(meta.check(doc, corpus.sources[page], categories, incidents))
-        corpus.findings.extend(corpus.expander.check(f"docs/{page}", corpus.sources[page]))
-        for lang in languages:
-            corpus.merged[page, lang.code] = merge_catalog(project, doc, lang.code, corpus.findings)
+    for page in pages if pages is not None else project.pages():
+        add_page(corpus, page, load_page(corpus, page, categories, incidents))
     return corpus
 
 

@@ -16,12 +16,14 @@ import polib
 from markdown_it.token import Token
 
 from . import catalog
+from .catalog import Merged
 from .glossary import Glossary, GlossaryError
-from .glossary import load as load_glossary
+from .glossary import load as _load_glossary
 from .markdown import parser
 from .meta import Finding
 from .pages import Corpus
-from .segment import has_text
+from .project import Project
+from .segment import Document, has_text
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
@@ -104,29 +106,41 @@ def _strip_code(text: str, terms: Iterable[str] = ()) -> str:
     return re.sub(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}", "", text)
 
 
+def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
+    """The glossary, or an empty one and the finding that says why it could not be read."""
+    try:
+        return _load_glossary(project.glossary_path), []
+    except GlossaryError as exc:
+        return Glossary(), [Finding(str(project.glossary_path.relative_to(project.root)), 1, str(exc))]
+
+
 def check_corpus(corpus: Corpus) -> None:
-    """Check every translated unit; findings go to corpus.findings, failing units are blocked.
+    """Check every translated unit; findings go to corpus.findings, failing units are blocked."""
+    glossary, findings = load_glossary(corpus.project)
+    corpus.findings.extend(findings)
+    for page, doc in corpus.docs.items():
+        merged = {lang.code: corpus.merged[page, lang.code] for lang in corpus.languages}
+        corpus.findings.extend(check_page(corpus.project, doc, merged, glossary))
+
+
+def check_page(project: Project, doc: Document, merged: dict[str, Merged], glossary: Glossary) -> list[Finding]:
+    """Check one page's translated units in every language.
 
     Blocking marks the in-memory entry with a QA error, so the policy will not publish it.
     """
-    project = corpus.project
-    try:
-        glossary = load_glossary(project.glossary_path)
-    except GlossaryError as exc:
-        corpus.findings.append(Finding(str(project.glossary_path.relative_to(project.root)), 1, str(exc)))
-        glossary = Glossary()
-    for (page, lang), merged in corpus.merged.items():
-        doc = corpus.docs[page]
-        display = catalog.catalog_path(project.translations, lang, page).relative_to(project.root).as_posix()
+    out: list[Finding] = []
+    for lang, catalog_ in merged.items():
+        display = catalog.catalog_path(project.translations, lang, doc.path).relative_to(project.root).as_posix()
         seen: set[int] = set()
-        for unit, entry in zip(doc.units, merged.entries, strict=True):
+        for unit, entry in zip(doc.units, catalog_.entries, strict=True):
             if id(entry) in seen or not entry.msgstr:
                 continue
             seen.add(id(entry))
             findings = check_entry(unit.kind, entry, lang, glossary, display)
             if catalog.state(entry) is catalog.State.STALE:  # not published as current anyway
                 findings = [Finding(f.path, f.line, f.message, "warning", f.unit) for f in findings]
-            corpus.findings.extend(findings)
+            out.extend(findings)
+    return out
 
 
 def check_entry(kind: str, entry: polib.POEntry, lang: str, glossary: Glossary, display: str) -> list[Finding]:

@@ -53,7 +53,8 @@ EXCLUDE_SELECTORS = (
 MANIFEST = "helpcenter.json"
 SPACED = ("ja", "zh")  # languages indexed character by character (see above)
 CJK = "\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_PAIR = re.compile(f"([{CJK}])(?=[{CJK}])")
+_RUN = re.compile(f"[{CJK}]{{2,}}")
+_ROOT_START = '<article class="md-content__inner'  # ROOT_SELECTOR in Material's markup
 _MARKUP = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]*>)", re.S | re.I)
 # Pagefind's own UI bundles: the site uses Material's search box, so they are never loaded.
 UNUSED = (
@@ -120,9 +121,22 @@ def scan(site: Path, bundle: str = "pagefind") -> list[Page]:
 
 
 def spaced(html_text: str) -> str:
-    """The page with a space between adjacent kana/Han characters of its text (tags, scripts untouched)."""
-    parts = _MARKUP.split(html_text)
-    return "".join(part if i % 2 else _PAIR.sub(r"\1 ", part) for i, part in enumerate(parts))
+    """The page with a space between adjacent kana/Han characters of its text (tags, scripts untouched).
+
+    Only the article (ROOT_SELECTOR) is indexed, so only it is spaced when it is found: the rest of a
+    page, mostly navigation, is several times its size (measured: 20x faster than the whole page).
+    """
+    start = html_text.find(_ROOT_START)
+    end = html_text.find("</article>", start) if start >= 0 else -1
+    if end < 0:
+        start, end = 0, len(html_text)
+    parts = _MARKUP.split(html_text[start:end])
+    text = "".join(part if i % 2 else _RUN.sub(_space_run, part) for i, part in enumerate(parts))
+    return html_text[:start] + text + html_text[end:]
+
+
+def _space_run(run: re.Match[str]) -> str:
+    return " ".join(run.group())
 
 
 async def _write(staged: Path, glob: str, out: Path, config: IndexConfig) -> int:
@@ -212,21 +226,6 @@ def build(
     summary = Summary(Counter(p.lang for p in main), {k: [p.url for p in v] for k, v in fallbacks.items()})
     summary.seconds = time.monotonic() - start
     return summary
-
-
-def stub_lunr_index(site: Path) -> int:
-    """Empty Material's shared Lunr index, keeping its config; returns the bytes saved.
-
-    Material's page script fetches search/search_index.json on every page load (and reads its
-    `config` to highlight search terms on the target page), but the index itself is never used.
-    """
-    path = site / "search" / "search_index.json"
-    if not path.exists():
-        return 0
-    before = path.stat().st_size
-    data = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps({"config": data.get("config", {}), "docs": []}), encoding="utf-8")
-    return before - path.stat().st_size
 
 
 def bundle_bytes(site: Path, bundle: str = "pagefind") -> dict[str, int]:

@@ -21,3 +21,4 @@ class HelpcenterConfig(Config):
     strict_categories = opt.ListOfItems(opt.Type(str), default=["security", "phishing", "assets"])
     strict_incidents = opt.Type(bool, default=True)
     staging_dir = opt.Type(str, default=".cache/helpcenter/docs")
+    cache_file = opt.Type(str, default=".cache/helpcenter/pages.pickle")  # "" turns the cache off

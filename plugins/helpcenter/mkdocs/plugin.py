@@ -26,8 +26,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .. import project as project_mod
-from .. import qa, status
-from ..pages import Corpus, PageTranslation, load_corpus
+from .. import status
+from ..cache import load_checked
+from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
 
@@ -80,9 +81,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             )
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
-        self.corpus = corpus = load_corpus(project)
-        qa.check_corpus(corpus)
-        errors = [f for f in corpus.findings if f.level == "error"]
+        cache_file = root / self.config.cache_file if self.config.cache_file else None
+        self.corpus = corpus = load_checked(project, cache_file)
+        errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
         source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
         if source_errors:
             raise PluginError(

@@ -6,10 +6,13 @@ languages and misses Japanese queries mixing kana and kanji). This plugin:
 
 - puts templates/helpcenter/search.js before Material's bundle on every page: that script answers
   Material's search-worker messages with Pagefind (it must run before the bundle creates the worker);
+- keeps Material's shared Lunr index empty: every page still fetches search/search_index.json for its
+  config, but nothing reads its entries, and building them (then static-i18n's pairwise deduplication
+  of them across languages) cost more than the whole Pagefind index (README "Performance");
 - after the last language is built (on_post_build below static-i18n's -100, when `i18n.building` is
-  false) indexes the site with Pagefind (helpcenter.search) and empties Material's shared Lunr index,
-  which every page still fetches. Under `mkdocs serve` this runs after every rebuild, into the served
-  temporary folder, which serve does not watch: indexing never sets off another build.
+  false) indexes the site with Pagefind (helpcenter.search). Under `mkdocs serve` this runs after
+  every rebuild, into the served temporary folder, which serve does not watch: indexing never sets off
+  another build.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+
+from material.plugins.search.plugin import SearchIndex
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -42,6 +47,13 @@ class SearchConfig(Config):
     bundle = opt.Type(str, default="pagefind")  # the folder of the search bundle in site_dir
 
 
+class EmptyLunrIndex(SearchIndex):
+    """Material's Lunr index without entries: its config is still written for the page script."""
+
+    def add_entry_from_context(self, page: Page) -> None:
+        return None
+
+
 class SearchPlugin(BasePlugin[SearchConfig]):
     supports_multiple_instances = False
 
@@ -51,13 +63,18 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
 
+    @event_priority(-50)  # after Material's search plugin (0) created this build's Lunr index
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         if "i18n" not in config.plugins:
             raise PluginError("helpcenter-search: the `i18n` plugin (mkdocs-static-i18n) must be configured")
-        if "material/search" not in config.plugins and "search" not in config.plugins:
+        lunr = config.plugins.get("material/search") or config.plugins.get("search")
+        if lunr is None:
             raise PluginError("helpcenter-search: keep Material's `search` plugin: it renders the search box")
+        index = getattr(lunr, "search_index", None)
+        if isinstance(index, SearchIndex):
+            lunr.search_index = EmptyLunrIndex(**index.config)
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.append(str(TEMPLATES))
         if STYLESHEET not in config.extra_css:
@@ -103,5 +120,4 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             )
         except search.SearchIndexError as exc:
             raise PluginError(f"helpcenter-search: {exc}") from None
-        search.stub_lunr_index(site)
         log.info(f"helpcenter-search: indexed {summary} in {summary.seconds:.1f} s")

@@ -1,0 +1,99 @@
+"""Loaded and checked pages kept between builds, so that a rebuild redoes only the pages that changed.
+
+Loading (parsing the Markdown, reading and merging every catalog) and QA are most of what the
+`helpcenter` plugin adds to a build (README "Performance"). What they learn about a page depends only
+on the page's source, its catalogs, a few project-wide inputs (glossary, channels, the exchange's
+name, the languages, the category and incident folders) and this package's own code, so the result is
+stored under a digest of exactly those bytes. A page whose digest matches is reused as it was; any
+other page is loaded and checked again. A cache that cannot be read is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import catalog, qa
+from .pages import Corpus, LoadedPage, add_page, empty_corpus, load_page
+from .project import Project
+
+FORMAT = 1
+_CODE = Path(__file__).parent
+
+
+def _code_digest() -> bytes:
+    """This package's source: a change to how pages are loaded or checked invalidates every entry."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(_CODE.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b"\0missing"
+
+
+def load_checked(project: Project, cache_file: Path | None) -> Corpus:
+    """`load_corpus` followed by `qa.check_corpus`, reusing the stored result of unchanged pages."""
+    corpus = empty_corpus(project)
+    glossary, findings = qa.load_glossary(project)
+    corpus.findings.extend(findings)
+    categories, incidents = corpus.categories(), corpus.incident_ids()
+    common = hashlib.blake2b(digest_size=16)
+    for part in (
+        _code_digest(),
+        _read_bytes(project.glossary_path),
+        _read_bytes(project.data / "channels.yml"),
+        repr((FORMAT, str(project.root), project.exchange, project.default, corpus.languages, categories, incidents)),
+    ):
+        common.update(part if isinstance(part, bytes) else part.encode())
+    stored = _read(cache_file)
+    fresh: dict[str, tuple[bytes, LoadedPage]] = {}
+    for page in project.pages():
+        h = common.copy()
+        h.update(page.encode() + b"\0" + _read_bytes(project.docs / page))
+        for lang in corpus.languages:
+            h.update(b"\0" + _read_bytes(catalog.catalog_path(project.translations, lang.code, page)))
+        key = h.digest()
+        hit = stored.get(page)
+        if hit is not None and hit[0] == key:
+            loaded = hit[1]
+        else:
+            loaded = load_page(corpus, page, categories, incidents)
+            if loaded.doc is not None:
+                loaded.findings += qa.check_page(project, loaded.doc, loaded.merged, glossary)
+        fresh[page] = (key, loaded)
+        add_page(corpus, page, loaded)
+    if cache_file is not None and {p: k for p, (k, _) in fresh.items()} != {p: k for p, (k, _) in stored.items()}:
+        _write(cache_file, fresh)
+    return corpus
+
+
+def _read(cache_file: Path | None) -> dict[str, tuple[bytes, LoadedPage]]:
+    if cache_file is None:
+        return {}
+    try:
+        with cache_file.open("rb") as f:
+            data = pickle.load(f)
+        return data if isinstance(data, dict) else {}
+    except Exception:  # missing, truncated, or from another version of a dependency: rebuild it
+        return {}
+
+
+def _write(cache_file: Path, data: dict[str, tuple[bytes, LoadedPage]]) -> None:
+    """Atomically: an interrupted build leaves the previous cache or the new one, never half of one."""
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
