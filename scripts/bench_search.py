@@ -173,7 +173,7 @@ def page_bytes(site: Path) -> dict[str, tuple[int, int]]:
     """Per language: median and largest bytes of an article page's HTML."""
     sizes: dict[str, list[int]] = {}
     for p in search.scan(site):
-        sizes.setdefault(lang_of(p.url), []).append(p.path.stat().st_size)
+        sizes.setdefault(lang_of(p.url), []).append((site / p.rel).stat().st_size)
     return {lang: (int(statistics.median(v)), max(v)) for lang, v in sizes.items()}
 
 

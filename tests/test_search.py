@@ -36,6 +36,13 @@ def test_spaced_separates_kana_and_han_in_text_only() -> None:
     )
 
 
+def test_pagefind_reads_the_language_and_the_article_only() -> None:
+    indexed = search.indexable(page("en", "Home", "Welcome."))
+    assert indexed.startswith('<html lang="en">')
+    assert "<h1>Home</h1><p>Welcome.</p></article>" in indexed
+    assert "navigation" not in indexed
+
+
 def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path: Path) -> None:
     site = tmp_path / "site"
     write(site, "index.html", page("ja", "ホーム", "ヘルプセンターへようこそ。"))

@@ -1,11 +1,13 @@
-"""Loaded and checked pages kept between builds, so that a rebuild redoes only the pages that changed.
+"""Loaded, checked and published pages kept between builds, so that a rebuild redoes only the pages
+that changed.
 
-Loading (parsing the Markdown, reading and merging every catalog) and QA are most of what the
-`helpcenter` plugin adds to a build (README "Performance"). What they learn about a page depends only
-on the page's source, its catalogs, a few project-wide inputs (glossary, channels, the exchange's
-name, the languages, the category and incident folders) and this package's own code, so the result is
-stored under a digest of exactly those bytes. A page whose digest matches is reused as it was; any
-other page is loaded and checked again. A cache that cannot be read is ignored and rewritten.
+Loading (parsing the Markdown, reading and merging every catalog), QA and the publishing policy are
+most of what the `helpcenter` plugin adds to a build (README "Performance"). What they decide about a
+page depends only on the page's source, its catalogs, a few project-wide inputs (glossary, channels,
+the exchange's name, the languages and the policy, the category and incident folders) and this
+package's own code, so the result is stored under a digest of exactly those bytes. A page whose
+digest matches is reused as it was; any other page is done again. A cache that cannot be read is
+ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import tempfile
 from pathlib import Path
 
 from . import catalog, qa
-from .pages import Corpus, LoadedPage, add_page, empty_corpus, load_page
+from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, load_page
 from .project import Project
 
-FORMAT = 1
+FORMAT = 2
+Shown = dict[tuple[str, str], PageTranslation]  # (page, language) -> what the language shows
+_Entry = tuple[bytes, LoadedPage, list[PageTranslation]]
 _CODE = Path(__file__).parent
 
 
@@ -39,8 +43,9 @@ def _read_bytes(path: Path) -> bytes:
         return b"\0missing"
 
 
-def load_checked(project: Project, cache_file: Path | None) -> Corpus:
-    """`load_corpus` followed by `qa.check_corpus`, reusing the stored result of unchanged pages."""
+def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Shown]:
+    """`load_corpus`, `qa.check_corpus` and the policy's decision for every page and language,
+    reusing the stored result of unchanged pages."""
     corpus = empty_corpus(project)
     glossary, findings = qa.load_glossary(project)
     corpus.findings.extend(findings)
@@ -50,11 +55,14 @@ def load_checked(project: Project, cache_file: Path | None) -> Corpus:
         _code_digest(),
         _read_bytes(project.glossary_path),
         _read_bytes(project.data / "channels.yml"),
-        repr((FORMAT, str(project.root), project.exchange, project.default, corpus.languages, categories, incidents)),
+        repr((FORMAT, str(project.root), project.exchange, project.default, corpus.languages)),
+        repr((sorted(project.policy.strict_categories), project.policy.strict_incidents)),  # no set: hash order varies
+        repr((categories, incidents)),
     ):
         common.update(part if isinstance(part, bytes) else part.encode())
     stored = _read(cache_file)
-    fresh: dict[str, tuple[bytes, LoadedPage]] = {}
+    fresh: dict[str, _Entry] = {}
+    shown: Shown = {}
     for page in project.pages():
         h = common.copy()
         h.update(page.encode() + b"\0" + _read_bytes(project.docs / page))
@@ -63,30 +71,33 @@ def load_checked(project: Project, cache_file: Path | None) -> Corpus:
         key = h.digest()
         hit = stored.get(page)
         if hit is not None and hit[0] == key:
-            loaded = hit[1]
+            _, loaded, translations = hit
+            add_page(corpus, page, loaded)
         else:
             loaded = load_page(corpus, page, categories, incidents)
             if loaded.doc is not None:
                 loaded.findings += qa.check_page(project, loaded.doc, loaded.merged, glossary)
-        fresh[page] = (key, loaded)
-        add_page(corpus, page, loaded)
-    if cache_file is not None and {p: k for p, (k, _) in fresh.items()} != {p: k for p, (k, _) in stored.items()}:
+            add_page(corpus, page, loaded)
+            translations = [corpus.translation(page, lang) for lang in corpus.languages] if loaded.doc else []
+        fresh[page] = (key, loaded, translations)
+        shown.update(((page, t.lang), t) for t in translations)
+    if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
         _write(cache_file, fresh)
-    return corpus
+    return corpus, shown
 
 
-def _read(cache_file: Path | None) -> dict[str, tuple[bytes, LoadedPage]]:
+def _read(cache_file: Path | None) -> dict[str, _Entry]:
     if cache_file is None:
         return {}
     try:
         with cache_file.open("rb") as f:
             data = pickle.load(f)
-        return data if isinstance(data, dict) else {}
+        return data if isinstance(data, dict) and all(len(e) == 3 for e in data.values()) else {}
     except Exception:  # missing, truncated, or from another version of a dependency: rebuild it
         return {}
 
 
-def _write(cache_file: Path, data: dict[str, tuple[bytes, LoadedPage]]) -> None:
+def _write(cache_file: Path, data: dict[str, _Entry]) -> None:
     """Atomically: an interrupted build leaves the previous cache or the new one, never half of one."""
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")

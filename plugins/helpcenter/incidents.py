@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -79,9 +80,16 @@ class Registry:
 
     types: dict[str, IncidentType]  # by id, sorted by id
     articles: dict[str, Article]  # by page, sorted by page
+    by_type: dict[str, list[str]] = field(init=False, repr=False)  # every page is rendered with these
+
+    def __post_init__(self) -> None:
+        self.by_type = {t: [] for t in self.types}
+        for page, article in self.articles.items():
+            for type_id in article.incidents:
+                self.by_type.setdefault(type_id, []).append(page)
 
     def articles_of(self, type_id: str) -> list[str]:
-        return [p for p, a in self.articles.items() if type_id in a.incidents]
+        return self.by_type.get(type_id, [])
 
     def count(self, type_id: str) -> int:
         return len(self.articles_of(type_id))
@@ -89,12 +97,11 @@ class Registry:
     def related(self, page: str, title: Callable[[str], str], limit: int = RELATED_LIMIT) -> list[str]:
         """Articles sharing incident types with `page`: most shared first, then by title."""
         article = self.articles.get(page)
-        if article is None or not article.incidents:
+        if article is None:
             return []
-        mine = set(article.incidents)
-        scored = [(len(mine & set(other.incidents)), p) for p, other in self.articles.items() if p != page]
-        ranked = sorted(((n, p) for n, p in scored if n), key=lambda s: (-s[0], title(s[1]).casefold(), s[1]))
-        return [p for _, p in ranked[:limit]]
+        shared: Counter[str] = Counter(p for t in article.incidents for p in self.by_type.get(t, ()) if p != page)
+        ranked = sorted(shared.items(), key=lambda s: (-s[1], title(s[0]).casefold(), s[0]))
+        return [p for p, _ in ranked[:limit]]
 
 
 def faq_anchors(doc: Document) -> tuple[str, ...]:
@@ -216,6 +223,7 @@ class Localized:
     expander: Expander
     _texts: dict[str, str] = field(default_factory=dict, repr=False)  # staged Markdown by page
     _docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
+    _faq: dict[str, list[FaqItem]] = field(default_factory=dict, repr=False)  # the page's JSON-LD, then the export
 
     @property
     def strings(self) -> dict[str, str]:
@@ -231,7 +239,9 @@ class Localized:
         article = self.registry.articles.get(page)
         if article is None or not article.faq_anchors:
             return []
-        return extract_faq(self.expander.expand(self.text(page), self.lang), article.faq_anchors)
+        if page not in self._faq:
+            self._faq[page] = extract_faq(self.expander.expand(self.text(page), self.lang), article.faq_anchors)
+        return self._faq[page]
 
     def _lang_attr(self, page: LocalPage) -> str | None:
         return page.text_lang if page.fallback else None

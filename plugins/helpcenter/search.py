@@ -26,12 +26,17 @@ Nothing here knows MkDocs: it reads HTML files, which is also what the benchmark
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import json
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +75,7 @@ UNUSED = (
 MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|index|fragment)$")
 
 _LANG = re.compile(r"<html[^>]*\slang=\"([^\"]+)\"")
+_HTML_TAG = re.compile(r"<html\b[^>]*>")
 _STATE = re.compile(r'data-translation-state="([a-z]+)"')
 
 
@@ -79,9 +85,9 @@ class SearchIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class Page:
-    """One built HTML page: its URL from the site root, `<html lang>` and translation state."""
+    """One built HTML page: its path and URL from the site root, `<html lang>` and translation state."""
 
-    path: Path
+    rel: str
     url: str
     lang: str
     state: str
@@ -103,21 +109,32 @@ class Summary:
         )
 
 
-def scan(site: Path, bundle: str = "pagefind") -> list[Page]:
-    """The article pages of a built site (404 and pages without an article are not search results)."""
-    pages = []
-    for path in sorted(site.rglob("*.html")):
+def classify(rel: str, html_text: str) -> Page | None:
+    """The page at `rel` (from the site root) as search sees it, or None: 404 and pages without an
+    article are not search results, and neither are files other than a folder's index.html."""
+    name = rel.rsplit("/", 1)[-1]
+    if name != "index.html" or "md-content__inner" not in html_text:
+        return None
+    lang = _LANG.search(html_text)
+    state = _STATE.search(html_text)
+    return Page(
+        rel,
+        "/" + rel.removesuffix("index.html"),
+        lang.group(1).lower() if lang else "",
+        state.group(1) if state else "",
+    )
+
+
+def _html_files(site: Path, bundle: str) -> Iterator[tuple[str, Path]]:
+    for path in sorted(site.rglob("index.html")):
         rel = path.relative_to(site).as_posix()
-        if rel.startswith(bundle + "/") or path.name == "404.html":
-            continue
-        text = path.read_text(encoding="utf-8")
-        if "md-content__inner" not in text:
-            continue
-        lang = _LANG.search(text)
-        state = _STATE.search(text)
-        url = "/" + (rel.removesuffix("index.html") if path.name == "index.html" else rel)
-        pages.append(Page(path, url, lang.group(1).lower() if lang else "", state.group(1) if state else ""))
-    return pages
+        if not rel.startswith(bundle + "/"):
+            yield rel, path
+
+
+def scan(site: Path, bundle: str = "pagefind") -> list[Page]:
+    """The article pages of a built site."""
+    return [p for rel, path in _html_files(site, bundle) if (p := classify(rel, path.read_text(encoding="utf-8")))]
 
 
 def spaced(html_text: str) -> str:
@@ -139,29 +156,148 @@ def _space_run(run: re.Match[str]) -> str:
     return " ".join(run.group())
 
 
-async def _write(staged: Path, glob: str, out: Path, config: IndexConfig) -> int:
-    """Index the files of `staged` matching `glob` into the bundle folder `out` (replaced); returns the page count.
+def indexable(html_text: str) -> str:
+    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR).
 
-    One `add_directory` request: the Python API reads one answer per 0.1 s, so adding files one by
-    one costs 0.1 s a page.
+    The rest of a page, mostly navigation, is several times the article's size; Pagefind ignores it
+    anyway, but would parse it.
     """
-    if out.exists():
-        shutil.rmtree(out)
-    # written on leaving the context, to output_path (calling write_files() too would write twice,
-    # the second time into ./pagefind of the working directory)
-    async with PagefindIndex(config={**config, "output_path": str(out)}) as index:
-        done = await index.add_directory(str(staged), glob=glob)
-    return int(done["page_count"])
+    start = html_text.find(_ROOT_START)
+    end = html_text.find("</article>", start) if start >= 0 else -1
+    html_tag = _HTML_TAG.search(html_text)
+    if end < 0 or html_tag is None:
+        return html_text
+    article = html_text[start : end + len("</article>")]
+    return f'{html_tag.group()}<head><meta charset="utf-8"></head><body>{article}</body></html>\n'
 
 
-def _stage(pages: list[Page], site: Path, staged: Path, spaced_langs: tuple[str, ...], default: str) -> None:
-    """Copies of `pages` under `staged` (same relative paths), spaced where their text is Chinese or Japanese."""
-    for page in pages:
-        target = staged / page.path.relative_to(site)
+class Indexer:
+    """Pagefind indexing alongside the build: pages are staged as they are rendered, what was staged
+    is indexed in the background at each flush() (the end of each language's build), and finish()
+    writes the bundle. Pagefind runs as its own process, so on a machine with two cores its work
+    overlaps the rendering of the next language instead of following the whole build.
+
+    Main pages go to the bundle `out`; pages shown in the default language under another language's
+    URL (state "fallback") go to `out/fallback/<lang>/`, indexed as the default language.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        *,
+        default: str,
+        default_name: str = "",
+        exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
+        spaced_langs: tuple[str, ...] = SPACED,
+    ) -> None:
+        self.out, self.default, self.default_name, self.spaced_langs = out, default, default_name, spaced_langs
+        self.config: IndexConfig = {"root_selector": ROOT_SELECTOR, "exclude_selectors": list(exclude)}
+        self.start = time.monotonic()
+        self.tmp = Path(tempfile.mkdtemp(prefix="helpcenter-search-"))
+        self.batch = 0
+        self.pending: dict[str, int] = {}  # group ("" = main, else a fallback language) -> pages staged
+        self.pages: dict[str, list[Page]] = {}  # every page staged, by group
+        self.jobs: list[concurrent.futures.Future[tuple[str, int]]] = []
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="helpcenter-search", daemon=True)
+        self.thread.start()
+        self.indexes: dict[str, PagefindIndex] = {}  # used in the loop's thread only
+        self.stack = AsyncExitStack()
+
+    def add(self, rel: str, html_text: str) -> None:
+        """Stage one built page, `rel` being its path from the site root."""
+        page = classify(rel, html_text)
+        if page is None:
+            return
+        group = page.lang if page.state == "fallback" else ""
+        lang = self.default if group else page.lang.split("-")[0]
+        target = self.tmp / str(self.batch) / (group or "main") / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = page.path.read_text(encoding="utf-8")
-        lang = default if page.state == "fallback" else page.lang.split("-")[0]
-        target.write_text(spaced(text) if lang in spaced_langs else text, encoding="utf-8")
+        text = indexable(html_text)
+        target.write_text(spaced(text) if lang in self.spaced_langs else text, encoding="utf-8")
+        self.pending[group] = self.pending.get(group, 0) + 1
+        self.pages.setdefault(group, []).append(page)
+
+    def flush(self) -> None:
+        """Index, in the background, what was staged since the last flush."""
+        for group in self.pending:
+            folder = self.tmp / str(self.batch) / (group or "main")
+            self.jobs.append(asyncio.run_coroutine_threadsafe(self._index(group, folder), self.loop))
+        self.pending = {}
+        self.batch += 1
+
+    async def _index(self, group: str, folder: Path) -> tuple[str, int]:
+        index = self.indexes.get(group)
+        if index is None:
+            config: IndexConfig = {**self.config, "output_path": str(self._bundle(group))}
+            if group:
+                config["force_language"] = self.default
+            index = self.indexes[group] = await self.stack.enter_async_context(PagefindIndex(config=config))
+        done = await index.add_directory(str(folder), glob="**/index.html")
+        return group, int(done["page_count"])
+
+    def _bundle(self, group: str) -> Path:
+        return self.out / "fallback" / group if group else self.out
+
+    def finish(self) -> Summary:
+        """Wait for the indexing, write the bundle (replacing the previous one) and its manifest."""
+        try:
+            self.flush()
+            if not self.pages.get(""):
+                raise SearchIndexError("no article pages to index")
+            counts: Counter[str] = Counter()
+            try:
+                for job in self.jobs:
+                    group, n = job.result()
+                    counts[group] += n
+                if self.out.exists():
+                    shutil.rmtree(self.out)
+                asyncio.run_coroutine_threadsafe(self.stack.aclose(), self.loop).result()
+            except Exception as exc:  # the binary is missing, the service died, or it answered with an error
+                raise SearchIndexError(f"Pagefind failed: {exc!r}") from exc
+            expected = Counter({group: len(pages) for group, pages in self.pages.items()})
+            if counts != expected:
+                raise SearchIndexError(f"Pagefind indexed {dict(counts)} pages where {dict(expected)} were expected")
+            return self._tidy()
+        finally:
+            self.close()
+
+    def _tidy(self) -> Summary:
+        out = self.out
+        fallbacks = {lang: pages for lang, pages in sorted(self.pages.items()) if lang}
+        for name in UNUSED:
+            (out / name).unlink(missing_ok=True)
+        for lang in fallbacks:
+            for child in (out / "fallback" / lang).iterdir():
+                if not MERGED_KEEP.match(child.name):
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+        manifest = {
+            "default": self.default,
+            "name": self.default_name or self.default,
+            "spaced": list(self.spaced_langs),
+            "fallback": {
+                lang: {"bundle": f"fallback/{lang}/", "urls": [p.url for p in group]}
+                for lang, group in fallbacks.items()
+            },
+        }
+        (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        summary = Summary(
+            Counter(p.lang for p in self.pages[""]), {k: [p.url for p in v] for k, v in fallbacks.items()}
+        )
+        summary.seconds = time.monotonic() - self.start
+        return summary
+
+    def close(self) -> None:
+        """Stop Pagefind without writing (after finish(), or when the build failed) and clean up."""
+        if self.thread.is_alive():
+            aborted = SearchIndexError("the build stopped")
+            stop = asyncio.run_coroutine_threadsafe(self.stack.__aexit__(SearchIndexError, aborted, None), self.loop)
+            with contextlib.suppress(Exception):
+                stop.result(timeout=30)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
+            self.loop.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def build(
@@ -173,59 +309,19 @@ def build(
     exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
     spaced_langs: tuple[str, ...] = SPACED,
 ) -> Summary:
-    """(Re)write the search bundle of the built site in `site`.
+    """(Re)write the search bundle of the built site in `site`, from its HTML files.
 
     `default` is the language of fallback pages, `default_name` its name as results are tagged (日本語).
     """
-    start = time.monotonic()
-    pages = scan(site, bundle)
-    main = [p for p in pages if p.state != "fallback" and p.path.name == "index.html"]
-    if not main:
-        raise SearchIndexError(f"no article pages to index in {site}")
-    fallbacks: dict[str, list[Page]] = {}
-    for p in pages:
-        if p.state == "fallback" and p.path.name == "index.html":
-            fallbacks.setdefault(p.lang, []).append(p)
-    out = site / bundle
-    config: IndexConfig = {"root_selector": ROOT_SELECTOR, "exclude_selectors": list(exclude)}
-    counts: dict[str, int] = {}
-
-    async def run(tmp: Path) -> None:
-        counts[""] = await _write(tmp / "main", "**/index.html", out, config)
-        for lang in sorted(fallbacks):
-            fallback_config: IndexConfig = {**config, "force_language": default}
-            counts[lang] = await _write(tmp / lang, "**/index.html", out / "fallback" / lang, fallback_config)
-
-    with tempfile.TemporaryDirectory(prefix="helpcenter-search-") as tmp:
-        _stage(main, site, Path(tmp) / "main", spaced_langs, default)
-        for lang, group in fallbacks.items():
-            _stage(group, site, Path(tmp) / lang, spaced_langs, default)
-        try:
-            asyncio.run(run(Path(tmp)))
-        except Exception as exc:  # the binary is missing, the service died, or it answered with an error
-            raise SearchIndexError(f"Pagefind failed: {exc!r}") from exc
-    expected = {"": len(main), **{lang: len(group) for lang, group in fallbacks.items()}}
-    if counts != expected:
-        raise SearchIndexError(f"Pagefind indexed {counts} pages where {expected} were expected")
-    for name in UNUSED:
-        (out / name).unlink(missing_ok=True)
-    for lang in fallbacks:
-        for child in (out / "fallback" / lang).iterdir():
-            if not MERGED_KEEP.match(child.name):
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-    manifest = {
-        "default": default,
-        "name": default_name or default,
-        "spaced": list(spaced_langs),
-        "fallback": {
-            lang: {"bundle": f"fallback/{lang}/", "urls": [p.url for p in group]}
-            for lang, group in sorted(fallbacks.items())
-        },
-    }
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    summary = Summary(Counter(p.lang for p in main), {k: [p.url for p in v] for k, v in fallbacks.items()})
-    summary.seconds = time.monotonic() - start
-    return summary
+    indexer = Indexer(
+        site / bundle, default=default, default_name=default_name, exclude=exclude, spaced_langs=spaced_langs
+    )
+    try:
+        for rel, path in _html_files(site, bundle):
+            indexer.add(rel, path.read_text(encoding="utf-8"))
+        return indexer.finish()
+    finally:
+        indexer.close()
 
 
 def bundle_bytes(site: Path, bundle: str = "pagefind") -> dict[str, int]:

@@ -82,7 +82,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
         cache_file = root / self.config.cache_file if self.config.cache_file else None
-        self.corpus = corpus = load_checked(project, cache_file)
+        self.corpus, self.shown = load_checked(project, cache_file)
+        corpus = self.corpus
         errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
         source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
         if source_errors:
@@ -94,9 +95,6 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         warnings = len(corpus.findings) - len(errors)
         if warnings:
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
-        self.shown = {
-            (page, lang.code): corpus.translation(page, lang) for page in corpus.docs for lang in project.languages
-        }
         self._stage(project)
         config.docs_dir = str(staging)
         return config

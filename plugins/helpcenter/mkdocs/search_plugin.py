@@ -9,10 +9,11 @@ languages and misses Japanese queries mixing kana and kanji). This plugin:
 - keeps Material's shared Lunr index empty: every page still fetches search/search_index.json for its
   config, but nothing reads its entries, and building them (then static-i18n's pairwise deduplication
   of them across languages) cost more than the whole Pagefind index (README "Performance");
-- after the last language is built (on_post_build below static-i18n's -100, when `i18n.building` is
-  false) indexes the site with Pagefind (helpcenter.search). Under `mkdocs serve` this runs after
-  every rebuild, into the served temporary folder, which serve does not watch: indexing never sets off
-  another build.
+- indexes the site with Pagefind (helpcenter.search.Indexer) while it is built: each page is staged
+  as it is written (on_post_page), each language is indexed in the background when its build ends
+  (on_post_build above static-i18n's -100), and the bundle is written after the last language
+  (below -100, when `i18n.building` is false). Under `mkdocs serve` this happens on every rebuild,
+  into the served temporary folder, which serve does not watch: indexing never sets off another build.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
 from .. import search
@@ -59,6 +60,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def __init__(self) -> None:
         self.warned = False
+        self.indexer: search.Indexer | None = None  # from the first page of a build to its end
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -72,6 +74,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         lunr = config.plugins.get("material/search") or config.plugins.get("search")
         if lunr is None:
             raise PluginError("helpcenter-search: keep Material's `search` plugin: it renders the search box")
+        if not getattr(config.plugins["i18n"], "building", False) and self.indexer is not None:
+            self.indexer.close()  # a serve rebuild after one that stopped half-way
+            self.indexer = None
         index = getattr(lunr, "search_index", None)
         if isinstance(index, SearchIndex):
             lunr.search_index = EmptyLunrIndex(**index.config)
@@ -81,9 +86,13 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             config.extra_css.append(STYLESHEET)
         return config
 
-    @event_priority(-200)
+    @event_priority(-200)  # the page as it is written: stage it for the search index
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        return self._script(output, page.file.src_uri) if self.config.enabled else output
+        if not self.config.enabled:
+            return output
+        output = self._script(output, page.file.src_uri)
+        self._indexer(config).add(page.file.dest_uri, output)
+        return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
         """404.html is a template, not a page; it has the search box too."""
@@ -106,18 +115,35 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             output = output.replace(_DIALOG, _DIALOG[:-1] + f' aria-label="{label.group(1)}">', 1)
         return output
 
-    @event_priority(-200)  # after static-i18n (-100) has built every language and merged its search index
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        i18n = config.plugins["i18n"]
-        if not self.config.enabled or getattr(i18n, "building", False):
+    def _indexer(self, config: MkDocsConfig) -> search.Indexer:
+        if self.indexer is None:
+            i18n = config.plugins["i18n"]
+            default: str = getattr(i18n, "default_language", "") or config.theme.get("language") or "ja"
+            names = {item["locale"]: item["name"] for item in i18n.config["languages"]}
+            out = Path(config.site_dir) / self.config.bundle
+            self.indexer = search.Indexer(out, default=default, default_name=names.get(default, default))
+        return self.indexer
+
+    @event_priority(-50)  # the end of one language's build: before static-i18n (-100) starts the next one
+    def _flush(self, *, config: MkDocsConfig) -> None:
+        if self.indexer is not None:
+            self.indexer.flush()
+
+    @event_priority(-200)  # after static-i18n (-100) has built every language
+    def _finish(self, *, config: MkDocsConfig) -> None:
+        if self.indexer is None or getattr(config.plugins["i18n"], "building", False):
             return
-        site = Path(config.site_dir)
-        default: str = getattr(i18n, "default_language", "") or config.theme.get("language") or "ja"
-        names = {item["locale"]: item["name"] for item in i18n.config["languages"]}
+        indexer, self.indexer = self.indexer, None
         try:
-            summary = search.build(
-                site, default=default, default_name=names.get(default, default), bundle=self.config.bundle
-            )
+            summary = indexer.finish()
         except search.SearchIndexError as exc:
             raise PluginError(f"helpcenter-search: {exc}") from None
-        log.info(f"helpcenter-search: indexed {summary} in {summary.seconds:.1f} s")
+        log.info(f"helpcenter-search: indexed {summary} in {summary.seconds:.1f} s (started with the first page)")
+
+    on_post_build = CombinedEvent(_flush, _finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build (also under `mkdocs serve`) leaves no Pagefind process or staging folder behind."""
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
