@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import polib
 from markdown_it.token import Token
@@ -70,10 +71,16 @@ def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _analysed(markdown: str) -> tuple[dict[str, Counter[str]], tuple[str, ...]]:
+    """A unit's markup signature and its text runs (not to be modified: a source serves every language)."""
+    tokens = _inline(markdown)
+    return _signature(tokens), tuple(t.content for t in tokens if t.type == "text")
+
+
 def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> tuple[list[str], list[str]]:
     """(errors, warnings) for one translated unit."""
-    src_tokens, dst_tokens = _inline(source), _inline(translation)
-    src, dst = _signature(src_tokens), _signature(dst_tokens)
+    (src, src_texts), (dst, dst_texts) = _analysed(source), _analysed(translation)
     errors: list[str] = []
     warnings: list[str] = []
     errors += _diff("link", src["link"], dst["link"])
@@ -83,8 +90,8 @@ def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> 
     for kind in ("strong", "em"):
         if src[kind]["*"] != dst[kind]["*"]:
             warnings.append(f"{kind} emphasis: {src[kind]['*']} in the source, {dst[kind]['*']} in the translation")
-    leftover = [t.content for t in dst_tokens if t.type == "text" and _LEFTOVER.search(t.content)]
-    if leftover and not any(_LEFTOVER.search(t.content) for t in src_tokens if t.type == "text"):
+    leftover = [text for text in dst_texts if _LEFTOVER.search(text)]
+    if leftover and not any(_LEFTOVER.search(text) for text in src_texts):
         errors.append(f"unclosed markup (`**`, `__` or a backtick) in: {leftover[0][:40]!r}")
     errors += _diff("URL", Counter(_URL.findall(source)), Counter(_URL.findall(translation)))
     errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))

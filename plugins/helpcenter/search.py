@@ -116,7 +116,7 @@ def classify(rel: str, html_text: str) -> Page | None:
     if name != "index.html" or "md-content__inner" not in html_text:
         return None
     lang = _LANG.search(html_text)
-    state = _STATE.search(html_text)
+    state = _STATE.match(html_text, max(html_text.find("data-translation-state="), 0))
     return Page(
         rel,
         "/" + rel.removesuffix("index.html"),

@@ -101,8 +101,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def _script(self, output: str, name: str) -> str:
         """Load search.js right before Material's bundle, from the site root (Material's `base`), and name
         the search dialog for screen readers."""
-        found = _BUNDLE.search(output)
-        base = _BASE.search(output)
+        # str.find to the spot, then the pattern: re.search walks 100 KB of navigation first (0.2 ms a page)
+        script = output.rfind('<script src="', 0, output.rfind("/bundle."))
+        found = _BUNDLE.match(output, script) if script >= 0 else None
+        config_at = output.find('<script id="__config"')
+        base = _BASE.match(output, config_at) if config_at >= 0 else None
         if found is None or base is None:
             if not self.warned and name.endswith((".md", "404.html")):
                 log.warning(f"{name}: Material's bundle script not found; site search is Material's own")
