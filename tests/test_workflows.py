@@ -262,6 +262,10 @@ def test_publish_checks_builds_and_smoke_tests_before_the_deploy() -> None:
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/configure-pages", "actions/deploy-pages"]
     assert check["steps"][0]["with"]["ref"] == "${{ inputs.ref || github.sha }}"
+    uses = [s.get("uses", "").split("@")[0] or s["run"] for s in check["steps"]]
+    restore = next(s for s in check["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert restore["with"]["path"] == ".cache/helpcenter/pages.pickle", "the plugin's cache_file default"
+    assert uses.index("actions/cache") < uses.index("make site"), "the build in CI is a rebuild, not a cold one"
     for wf_name in ("publish.yml", "pr.yml", "translate.yml", "incident.yml"):
         for job in workflow(wf_name)["jobs"].values():
             for s in job.get("steps", []):
