@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -30,13 +31,28 @@ class Glossary:
         blob = json.dumps([self.terms, self.keep], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
+    @cached_property
+    def _longest_first(self) -> list[str]:
+        return sorted(self.terms, key=len, reverse=True)  # 出金先アドレス before 出金
+
+    @cached_property
+    def _targets(self) -> dict[str, tuple[str, ...]]:
+        langs = {lang for by_lang in self.terms.values() for lang in by_lang}
+        return {lang: tuple(t for by_lang in self.terms.values() if (t := by_lang.get(lang))) for lang in langs}
+
+    def targets(self, lang: str) -> tuple[str, ...]:
+        """Every term in `lang`."""
+        return self._targets.get(lang, ())
+
     def missed(self, source: str, translation: str, lang: str) -> list[str]:
         """Glossary terms in the source whose target term the translation does not use."""
         low = translation.casefold()
         missed = []
-        for ja in sorted(self.terms, key=len, reverse=True):  # 出金先アドレス before 出金
+        for ja in self._longest_first:
+            if ja not in source:
+                continue
             target = self.terms[ja].get(lang)
-            if ja in source and target and not any(form in low for form in _forms(target.casefold())):
+            if target and not any(form in low for form in _forms(target.casefold())):
                 missed.append(f"{ja} → {target}")
             source = source.replace(ja, "\0")
         return missed

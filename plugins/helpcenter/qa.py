@@ -31,6 +31,7 @@ _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&{}]")
 _LEFTOVER = re.compile(r"\*\*|__|(?<!\\)`")
+_CODE_LIKE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}")
 
 
 def _inline(markdown: str) -> list[Token]:
@@ -61,6 +62,8 @@ def _signature(tokens: Iterable[Token]) -> dict[str, Counter[str]]:
 
 
 def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
+    if source == target:  # nearly always: no subtraction needed
+        return []
     lost = source - target
     added = target - source
     out = []
@@ -97,7 +100,7 @@ def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> 
     errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))
     if source.strip() and not translation.strip():
         errors.append("the translation is empty")
-    terms = [t for by_lang in glossary.terms.values() if (t := by_lang.get(lang))]
+    terms = glossary.targets(lang)
     source_numbers = Counter(_NUMBER.findall(_strip_code(source)))
     warnings += _diff("number", source_numbers, Counter(_NUMBER.findall(_strip_code(translation, terms))))
     missed = glossary.missed(source, translation, lang)
@@ -110,7 +113,7 @@ def _strip_code(text: str, terms: Iterable[str] = ()) -> str:
     """Text without code, link targets, placeholders and glossary terms (2단계 인증 has a digit)."""
     for term in terms:
         text = text.replace(term, " ")
-    return re.sub(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}", "", text)
+    return _CODE_LIKE.sub("", text)
 
 
 def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:

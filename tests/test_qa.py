@@ -1,0 +1,43 @@
+"""QA of one translated unit against its source: what a reviewer is warned of, and what blocks."""
+
+from __future__ import annotations
+
+from helpcenter.glossary import Glossary
+from helpcenter.qa import check_unit
+
+GLOSSARY = Glossary(
+    {
+        "出金": {"en": "withdrawal", "ko": "출금"},
+        "出金先アドレス": {"en": "withdrawal address", "ko": "출금 주소"},
+        "二段階認証": {"en": "two-factor authentication", "ko": "2단계 인증"},
+        "お問い合わせ": {"en": "inquiry"},
+    }
+)
+
+
+def test_a_glossary_term_not_used_is_a_warning_naming_the_longest_term() -> None:
+    errors, warnings = check_unit("出金先アドレスを確認してください。", "Check the destination wallet.", "en", GLOSSARY)
+    assert errors == []
+    assert warnings == ["glossary term not used: 出金先アドレス → withdrawal address"]
+
+
+def test_the_glossary_term_used_or_in_plural_gives_no_warning() -> None:
+    assert check_unit("出金先アドレスを確認。", "Check the withdrawal address.", "en", GLOSSARY) == ([], [])
+    assert check_unit("お問い合わせが増えています。", "Inquiries are rising.", "en", GLOSSARY) == ([], [])
+    assert check_unit("出金を確認。", "Check it.", "zh", GLOSSARY) == ([], [])  # no zh term: nothing to use
+
+
+def test_a_changed_number_is_a_warning_but_a_digit_inside_a_term_is_not() -> None:
+    _, warnings = check_unit("出金は24時間以内に反映されます。", "Withdrawals arrive within 48 hours.", "en", GLOSSARY)
+    assert warnings == ["number lost: 24", "number added: 48"]
+    assert check_unit("二段階認証を設定。", "2단계 인증을 설정하세요.", "ko", GLOSSARY) == ([], [])
+
+
+def test_a_lost_link_or_code_span_is_an_error() -> None:
+    source = "[公式サイト](https://example.com/)で`123456`を入力。"
+    errors, _ = check_unit(source, "Enter 123456 on the official site.", "en", Glossary())
+    assert errors == [
+        "link lost: https://example.com/",
+        "inline code lost: 123456",
+        "URL lost: https://example.com/",
+    ]
