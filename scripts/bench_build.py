@@ -168,8 +168,10 @@ def main() -> int:
         times: dict[str, list[float]] = {name: [] for name in variants}
         cpu: dict[str, list[float]] = {name: [] for name in variants}
         rss: dict[str, int] = dict.fromkeys(variants, 0)
-        for _ in range(args.runs):  # interleaved, so drift on the machine hits every variant alike
-            for name, (config, cold) in variants.items():
+        names = list(variants)
+        for run in range(args.runs):  # interleaved and rotated: drift, and wear from the builds before,
+            for name in names[run % len(names) :] + names[: run % len(names)]:  # hit every variant alike
+                config, cold = variants[name]
                 t, c, peak = timed_build(dest, config, cold)
                 times[name].append(t)
                 cpu[name].append(c)
