@@ -281,6 +281,20 @@ def test_translated_faq_keeps_the_japanese_questions_and_anchors(corpus: Corpus)
     }
 
 
+def test_the_faq_kept_in_the_page_cache_is_what_each_language_extracts(corpus: Corpus) -> None:
+    page = "security/two-factor.md"
+    doc = corpus.docs[page]
+    heading = next(i for i, u in enumerate(doc.units) if u.text == "機種変更したら？")
+    text = doc.render({heading: "After changing phones"}, ids=True)
+    kept = incidents.page_faq(doc, {"ja": None, "en": text, "ko": None}, corpus.expander)
+    shown = {(page, "en"): PageTranslation(page, "en", "machine", text, Counter())}
+    for lang in ("ja", "en", "ko"):  # Japanese, translated, shown in Japanese
+        assert kept[lang] == incidents.localize(corpus, shown, lang).faq(page)
+    assert kept["en"][1].question == "After changing phones" and kept["ko"][1].question == "機種変更したら？"
+    hub = next(doc for path, doc in corpus.docs.items() if path.startswith("incidents/"))
+    assert incidents.page_faq(hub, {"ja": None}, corpus.expander) == {}  # only articles have a FAQ
+
+
 def test_exports_follow_their_schemas_and_mark_fallbacks(corpus: Corpus) -> None:
     shown = {
         ("security/two-factor.md", "en"): translated(corpus, "security/two-factor.md", "en", "Two-factor", "machine")

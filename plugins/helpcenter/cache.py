@@ -19,12 +19,14 @@ import tempfile
 from pathlib import Path
 
 from . import catalog, qa
+from .incidents import FaqItem, page_faq
 from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, load_page
 from .project import Project
 
-FORMAT = 2
+FORMAT = 3
 Shown = dict[tuple[str, str], PageTranslation]  # (page, language) -> what the language shows
-_Entry = tuple[bytes, LoadedPage, list[PageTranslation]]
+Faq = dict[str, dict[str, list[FaqItem]]]  # language -> page -> its FAQ in that language
+_Entry = tuple[bytes, LoadedPage, list[PageTranslation], dict[str, list[FaqItem]]]
 _CODE = Path(__file__).parent
 
 
@@ -43,9 +45,9 @@ def _read_bytes(path: Path) -> bytes:
         return b"\0missing"
 
 
-def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Shown]:
-    """`load_corpus`, `qa.check_corpus` and the policy's decision for every page and language,
-    reusing the stored result of unchanged pages."""
+def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Shown, Faq]:
+    """`load_corpus`, `qa.check_corpus`, the policy's decision and the FAQ of every page and
+    language, reusing the stored result of unchanged pages."""
     corpus = empty_corpus(project)
     glossary, findings = qa.load_glossary(project)
     corpus.findings.extend(findings)
@@ -63,6 +65,8 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     stored = _read(cache_file)
     fresh: dict[str, _Entry] = {}
     shown: Shown = {}
+    faq: Faq = {lang.code: {} for lang in corpus.languages}
+    faq[project.default] = {}
     for page in project.pages():
         h = common.copy()
         h.update(page.encode() + b"\0" + _read_bytes(project.docs / page))
@@ -71,7 +75,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         key = h.digest()
         hit = stored.get(page)
         if hit is not None and hit[0] == key:
-            _, loaded, translations = hit
+            _, loaded, translations, questions = hit
             add_page(corpus, page, loaded)
         else:
             loaded = load_page(corpus, page, categories, incidents)
@@ -79,11 +83,15 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
                 loaded.findings += qa.check_page(project, loaded.doc, loaded.merged, glossary)
             add_page(corpus, page, loaded)
             translations = [corpus.translation(page, lang) for lang in corpus.languages] if loaded.doc else []
-        fresh[page] = (key, loaded, translations)
+            texts = {project.default: None, **{t.lang: t.text for t in translations}}
+            questions = page_faq(loaded.doc, texts, corpus.expander) if loaded.doc else {}
+        fresh[page] = (key, loaded, translations, questions)
         shown.update(((page, t.lang), t) for t in translations)
+        for code, items in questions.items():
+            faq[code][page] = items
     if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
         _write(cache_file, fresh)
-    return corpus, shown
+    return corpus, shown, faq
 
 
 def _read(cache_file: Path | None) -> dict[str, _Entry]:
@@ -92,7 +100,7 @@ def _read(cache_file: Path | None) -> dict[str, _Entry]:
     try:
         with cache_file.open("rb") as f:
             data = pickle.load(f)
-        return data if isinstance(data, dict) and all(len(e) == 3 for e in data.values()) else {}
+        return data if isinstance(data, dict) and all(len(e) == 4 for e in data.values()) else {}
     except Exception:  # missing, truncated, or from another version of a dependency: rebuild it
         return {}
 

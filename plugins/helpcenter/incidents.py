@@ -291,9 +291,14 @@ def _present(links: Iterable[Link | None]) -> list[Link]:
 
 
 def localize(
-    corpus: Corpus, shown: Mapping[tuple[str, str], PageTranslation], lang: str, reg: Registry | None = None
+    corpus: Corpus,
+    shown: Mapping[tuple[str, str], PageTranslation],
+    lang: str,
+    reg: Registry | None = None,
+    faq: Mapping[str, list[FaqItem]] | None = None,
 ) -> Localized:
-    """What readers of `lang` see of every page, from the policy's decisions (`shown`)."""
+    """What readers of `lang` see of every page, from the policy's decisions (`shown`); `faq`: the
+    pages' FAQ in `lang` already extracted (page_faq), by page."""
     default = corpus.project.default
     expander = corpus.expander
     pages: dict[str, LocalPage] = {}
@@ -319,7 +324,7 @@ def localize(
             expander.expand(title, lang) if isinstance(title, str) else page,
             expander.expand(description, lang) if isinstance(description, str) else "",
         )
-    return Localized(lang, default, reg or registry(corpus), pages, expander, texts, corpus.docs)
+    return Localized(lang, default, reg or registry(corpus), pages, expander, texts, corpus.docs, dict(faq or {}))
 
 
 # --- FAQ questions and answers as plain text -------------------------------------------------------
@@ -447,6 +452,16 @@ def _extract(markdown: str, anchors: tuple[str, ...] | None) -> tuple[FaqItem, .
             current = (anchor, _plain_inline(inline).strip(), level, i + 3)
     close(len(tokens))
     return tuple(items)
+
+
+def page_faq(doc: Document, texts: Mapping[str, str | None], expander: Expander) -> dict[str, list[FaqItem]]:
+    """An article's FAQ in each language, `texts` being its Markdown by language (None: shown in
+    Japanese), as `Localized.faq` extracts it; the page cache keeps it with the page."""
+    anchors = faq_anchors(doc) if page_kind(doc.path) == "article" else ()
+    if not anchors:
+        return {}
+    source = doc.render(ids=True)
+    return {lang: extract_faq(expander.expand(text or source, lang), anchors) for lang, text in texts.items()}
 
 
 def extract_faq(markdown: str, anchors: Collection[str] | None = None) -> list[FaqItem]:

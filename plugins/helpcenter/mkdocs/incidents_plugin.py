@@ -116,7 +116,7 @@ class IncidentsPlugin(BasePlugin[IncidentsConfig]):
         if lang not in self.localized:
             hc = self.helpcenter(config)
             assert hc.corpus is not None
-            self.localized[lang] = core.localize(hc.corpus, hc.shown, lang, self.registry)
+            self.localized[lang] = core.localize(hc.corpus, hc.shown, lang, self.registry, hc.faq.get(lang))
         return self.localized[lang]
 
     # --- per language: URLs and templates ------------------------------------------------------------

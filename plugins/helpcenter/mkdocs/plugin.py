@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from .. import project as project_mod
 from .. import status
-from ..cache import load_checked
+from ..cache import Faq, load_checked
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
@@ -53,6 +53,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.staging: Path | None = None
         self.corpus: Corpus | None = None
         self.shown: dict[tuple[str, str], PageTranslation] = {}
+        self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -82,7 +83,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
         cache_file = root / self.config.cache_file if self.config.cache_file else None
-        self.corpus, self.shown = load_checked(project, cache_file)
+        self.corpus, self.shown, self.faq = load_checked(project, cache_file)
         corpus = self.corpus
         errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
         source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
