@@ -1,9 +1,9 @@
 """Loaded, checked and published pages kept between builds, so that a rebuild redoes only the pages
 that changed.
 
-Loading (parsing the Markdown, reading and merging every catalog), QA and the publishing policy are
-most of what the `helpcenter` plugin adds to a build (README "Performance"). What they decide about a
-page depends only on the page's source, its catalogs, a few project-wide inputs (glossary, channels,
+Loading (parsing the Markdown, reading and merging every catalog), QA, the publishing policy and the
+FAQ of each article are most of what our plugins add to a build (README "Performance"). What they
+decide about a page depends only on the page's source, its catalogs, a few project-wide inputs (glossary, channels,
 the exchange's name, the languages and the policy, the category and incident folders) and this
 package's own code, so the result is stored under a digest of exactly those bytes. A page whose
 digest matches is reused as it was; any other page is done again. A cache that cannot be read is
