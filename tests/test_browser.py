@@ -282,6 +282,12 @@ def test_no_serious_accessibility_violation_in_search_results(page: Page, base: 
 # --- mkdocs serve ------------------------------------------------------------------------------------
 
 
+def _served(log: Path) -> bool:
+    """Every rebuild `mkdocs serve` started has finished and is what it serves."""
+    text = log.read_text(encoding="utf-8")
+    return text.count("Detected file changes") == text.count("Reloading browsers") >= 1
+
+
 def test_search_under_mkdocs_serve_is_reindexed_after_each_rebuild(browser: Browser, tmp_path: Path) -> None:
     root = copy_site(tmp_path / "repo", pages=SMALL)
     log = tmp_path / "serve.log"
@@ -297,6 +303,7 @@ def test_search_under_mkdocs_serve_is_reindexed_after_each_rebuild(browser: Brow
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("\n\n", "\n\n合言葉はほしぞら検索です。\n\n", 1), encoding="utf-8")
         wait_for(lambda: log.read_text(encoding="utf-8").count("helpcenter-search: indexed") >= 2, "a reindex")
+        wait_for(lambda: _served(log), "the rebuild to be served (see serve.log)")  # serve holds pages till then
         box.open(base)
         hrefs = [r["href"].removeprefix(base) for r in box.query("ほしぞら検索")]
         assert [h.split("?")[0] for h in hrefs] == ["trading/what-can-be-undone/"]
