@@ -28,6 +28,7 @@ from helpcenter.segment import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+PLAIN = "plain MkDocs + Material + static-i18n"  # the baseline build
 INCIDENTS = ("hacking", "outage", "phishing", "mistaken-trade")
 CATEGORIES = ("security", "phishing", "assets", "outage", "trading", "support")
 WORDS = [
@@ -160,7 +161,7 @@ def main() -> int:
         make_corpus(dest, args.articles, ("en", "zh", "ko"))
         timed_build(dest, "mkdocs.yml")  # stages the pages and warms the disk cache
         variants = {
-            "plain MkDocs + Material + static-i18n": (plain_config(dest).name, False),
+            PLAIN: (plain_config(dest).name, False),
             "helpcenter plugins, without search": (no_search_config(dest).name, False),
             "helpcenter plugins, with search": ("mkdocs.yml", False),
             "the same, cold (no .cache/, fresh clone)": ("mkdocs.yml", True),
@@ -177,16 +178,15 @@ def main() -> int:
                 cpu[name].append(c)
                 rss[name] = max(rss[name], peak)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
-    plain = "plain MkDocs + Material + static-i18n"
     print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages")
     header = f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
     print(f"{'build':<42}{header}  runs (s)")
     for name, runs in times.items():
         best, median, median_cpu = min(runs), statistics.median(runs), statistics.median(cpu[name])
         print(
-            f"{name:<42}{best:>7.2f}{best / min(times[plain]):>7.3f}{median:>9.2f}"
-            f"{median / statistics.median(times[plain]):>7.3f}{median_cpu:>7.1f}"
-            f"{median_cpu / statistics.median(cpu[plain]):>7.3f}{rss[name] / 1024:>6.0f} MiB"
+            f"{name:<42}{best:>7.2f}{best / min(times[PLAIN]):>7.3f}{median:>9.2f}"
+            f"{median / statistics.median(times[PLAIN]):>7.3f}{median_cpu:>7.1f}"
+            f"{median_cpu / statistics.median(cpu[PLAIN]):>7.3f}{rss[name] / 1024:>6.0f} MiB"
             f"  {[round(t, 2) for t in runs]}"
         )
     print(

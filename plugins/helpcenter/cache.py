@@ -3,11 +3,11 @@ that changed.
 
 Loading (parsing the Markdown, reading and merging every catalog), QA, the publishing policy and the
 FAQ of each article are most of what our plugins add to a build (README "Performance"). What they
-decide about a page depends only on the page's source, its catalogs, a few project-wide inputs (glossary, channels,
-the exchange's name, the languages and the policy, the category and incident folders) and this
-package's own code, so the result is stored under a digest of exactly those bytes. A page whose
-digest matches is reused as it was; any other page is done again. A cache that cannot be read is
-ignored and rewritten.
+decide about a page depends only on the page's source, its catalogs, a few project-wide inputs
+(glossary, channels, the exchange's name, the languages and the policy, the category and incident
+folders) and this package's own code, so the result is stored under a digest of exactly those
+bytes. A page whose digest matches is reused as it was; any other page is done again. A cache that
+cannot be read is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     stored = _read(cache_file)
     fresh: dict[str, _Entry] = {}
     shown: Shown = {}
-    faq: Faq = {lang.code: {} for lang in corpus.languages}
-    faq[project.default] = {}
+    faq: Faq = {code: {} for code in (project.default, *(lang.code for lang in corpus.languages))}
     for page in project.pages():
         h = common.copy()
         h.update(page.encode() + b"\0" + _read_bytes(project.docs / page))

@@ -221,7 +221,7 @@ class Localized:
     registry: Registry
     pages: dict[str, LocalPage]
     expander: Expander
-    _texts: dict[str, str] = field(default_factory=dict, repr=False)  # staged Markdown by page
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)  # translated Markdown by page (not fallbacks)
     _docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
     _faq: dict[str, list[FaqItem]] = field(default_factory=dict, repr=False)  # the page's JSON-LD, then the export
 
@@ -229,18 +229,13 @@ class Localized:
     def strings(self) -> dict[str, str]:
         return strings(self.lang)
 
-    def text(self, page: str) -> str:
-        """The staged Markdown of `page` in this language (Japanese on a fallback), not expanded."""
-        if page not in self._texts:
-            self._texts[page] = self._docs[page].render(ids=True)
-        return self._texts[page]
-
     def faq(self, page: str) -> list[FaqItem]:
-        article = self.registry.articles.get(page)
-        if article is None or not article.faq_anchors:
-            return []
+        """The page's FAQ questions in this language: from the page cache (`localize(faq=)`), else
+        extracted now, the same way."""
         if page not in self._faq:
-            self._faq[page] = extract_faq(self.expander.expand(self.text(page), self.lang), article.faq_anchors)
+            doc = self._docs.get(page)
+            texts = {self.lang: self._texts.get(page)}
+            self._faq[page] = page_faq(doc, texts, self.expander).get(self.lang, []) if doc else []
         return self._faq[page]
 
     def _lang_attr(self, page: LocalPage) -> str | None:
@@ -456,7 +451,7 @@ def _extract(markdown: str, anchors: tuple[str, ...] | None) -> tuple[FaqItem, .
 
 def page_faq(doc: Document, texts: Mapping[str, str | None], expander: Expander) -> dict[str, list[FaqItem]]:
     """An article's FAQ in each language, `texts` being its Markdown by language (None: shown in
-    Japanese), as `Localized.faq` extracts it; the page cache keeps it with the page."""
+    Japanese); computed with the page, the page cache keeps it."""
     anchors = faq_anchors(doc) if page_kind(doc.path) == "article" else ()
     if not anchors:
         return {}
