@@ -222,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         for lang in LANGS:
             med, top = sizes.get(lang, (0, 0))
             print(f"{lang:<8} {med:>8,} / {top:>8,}{'':<16} {index.get(lang, 0):>10,}{'':<20} {lunr:>10,}")
-        code = sum(f.stat().st_size for f in (ours / "pagefind").glob("*") if f.suffix in (".js", ".pagefind"))
-        print(f"search code (Pagefind JS + worker + wasm, both wasm builds): {code:,} bytes, loaded on first search")
+        code = sum(f.stat().st_size for f in (ours / "pagefind/ja").glob("*") if f.suffix in (".js", ".pagefind"))
+        print(f"search code of a language (Pagefind JS + worker + wasm): {code:,} bytes, loaded on first search")
         over = {lang: top for lang, (_, top) in sizes.items() if top > PAGE_LIMIT}
         if args.json:
             args.json.write_text(

@@ -25,6 +25,11 @@ def write(site: Path, rel: str, html: str) -> None:
     path.write_text(html, encoding="utf-8")
 
 
+def entry_counts(bundle: Path) -> dict[str, int]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return {lang: v["page_count"] for lang, v in entry["languages"].items()}
+
+
 def test_spaced_separates_kana_and_han_in_text_only() -> None:
     html = '<p class="認証">認証アプリ（Google Authenticator）を使う。</p><script>var a = "漢字";</script>二段階'
     assert search.spaced(html) == (
@@ -64,10 +69,28 @@ def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path:
         "spaced": ["ja", "zh"],
         "fallback": {"en": {"bundle": "fallback/en/", "urls": ["/en/support/"]}},
     }
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"ja": 2, "en": 1}
-    merged = json.loads((site / "pagefind/fallback/en/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert {lang: v["page_count"] for lang, v in merged["languages"].items()} == {"ja": 1}
-    assert not (site / "pagefind/fallback/en/pagefind.js").exists()  # the main bundle's code reads it
-    assert not (site / "pagefind/pagefind-ui.js").exists()  # Material's search box is the UI
+    for lang, count in {"ja": 2, "en": 1}.items():  # a bundle per language, loaded by its pages' search.js
+        assert entry_counts(site / "pagefind" / lang) == {lang: count}
+        assert (site / "pagefind" / lang / "pagefind.js").exists()
+        assert not (site / "pagefind" / lang / "pagefind-ui.js").exists()  # Material's search box is the UI
+    assert entry_counts(site / "pagefind/fallback/en") == {"ja": 1}
+    assert not (site / "pagefind/fallback/en/pagefind.js").exists()  # the language bundle's code reads it
     assert set(search.bundle_bytes(site)) == {"ja", "en"}
+
+
+def test_a_rebuild_replaces_the_bundles_and_drops_what_is_no_longer_built(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, "index.html", page("ja", "ホーム", "ようこそ。"))
+    write(site, "en/index.html", page("en", "Home", "Welcome.", "fallback"))
+    write(site, "ko/index.html", page("ko", "홈", "환영합니다."))
+    search.build(site, default="ja")
+    assert (site / "pagefind/fallback/en").is_dir() and (site / "pagefind/ko").is_dir()
+    write(site, "pagefind/pagefind.js", "// a bundle of an older layout")
+
+    write(site, "en/index.html", page("en", "Home", "Welcome, now translated."))  # reviewed now
+    (site / "ko/index.html").unlink()  # Korean no longer built
+    summary = search.build(site, default="ja")
+
+    assert dict(summary.pages) == {"ja": 1, "en": 1} and summary.fallbacks == {}
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["en", "helpcenter.json", "ja"]
+    assert entry_counts(site / "pagefind/en") == {"en": 1}

@@ -7,10 +7,11 @@
  * in-page object speaking the same protocol, backed by Pagefind's JS API. Every other worker is a
  * real one.
  *
- * Pagefind picks the index of the page's <html lang>, so readers get results in their language.
- * Pages shown in Japanese under /en/ etc. (no published translation) are indexed as Japanese in a
- * bundle of their own per language (pagefind/helpcenter.json lists them); it is merged into that
- * language's searches and its results carry a language tag and lang="ja".
+ * Each language has its own Pagefind bundle, pagefind/<html lang>/, so readers get results in their
+ * language (helpcenter/search.py says why a bundle per language). Pages shown in Japanese under /en/
+ * etc. (no published translation) are indexed as Japanese in a bundle of their own per language
+ * (pagefind/helpcenter.json lists them); it is merged into that language's searches and its results
+ * carry a language tag and lang="ja".
  *
  * Pagefind (~45 KB JS, ~41 KB worker, ~70 KB wasm before gzip) loads when the search box gets
  * focus or on the first query, not on every page view. */
@@ -38,7 +39,8 @@
       var manifest = fetch(new URL("pagefind/helpcenter.json", root))
         .then(function (r) { return r.ok ? r.json() : { fallback: {} }; })
         .catch(function () { return { fallback: {} }; });
-      loading = Promise.all([import(new URL("pagefind/pagefind.js", root).href), manifest])
+      var code = new URL("pagefind/" + (lang || "und") + "/pagefind.js", root).href;
+      loading = Promise.all([import(code), manifest])
         .then(function (both) {
           var pf = both[0], m = both[1] || {}, fb = (m.fallback || {})[lang];
           var spacedLangs = m.spaced || [];
