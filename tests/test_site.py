@@ -187,3 +187,32 @@ def test_the_translation_status_page_shows_what_is_not_reviewed(
     row = re.search(rf'href="[^"]*{MACHINE_PAGE}/"[^<]*</a>\s*</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>', page)
     assert row is not None, "the page with a machine unit is listed"
     assert row.group(2) == "1"  # its one machine-translated unit
+
+
+def test_templates_compiled_for_one_language_serve_the_next_and_an_edit_is_compiled_anew(tmp_path: Path) -> None:
+    """The `helpcenter` plugin shares compiled templates between static-i18n's language builds (each
+    has its own Jinja environment) and serve's rebuilds; a writer's edit to a template still shows."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from helpcenter.mkdocs.jinja import MemoryBytecodeCache
+
+    cache = MemoryBytecodeCache()
+    (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")
+
+    def build(lang: str) -> tuple[str, int]:
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+        compiled = 0
+        compile_ = env.compile
+
+        def counting(*args: object, **kwargs: object) -> object:
+            nonlocal compiled
+            compiled += 1
+            return compile_(*args, **kwargs)  # type: ignore[arg-type]
+
+        env.compile = counting  # type: ignore[method-assign]
+        return env.get_template("main.html").render(greeting="こんにちは", lang=lang), compiled
+
+    assert build("ja") == ("こんにちは, ja", 1)
+    assert build("en") == ("こんにちは, en", 0)  # the next language loads the bytecode
+    (tmp_path / "main.html").write_text("{{ greeting }}! ({{ lang }})", encoding="utf-8")
+    assert build("en") == ("こんにちは! (en)", 1)

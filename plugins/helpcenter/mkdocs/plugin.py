@@ -17,10 +17,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -31,6 +34,7 @@ from ..cache import Faq, load_checked
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
+from .jinja import MemoryBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,6 +58,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.corpus: Corpus | None = None
         self.shown: dict[tuple[str, str], PageTranslation] = {}
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
+        self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -166,6 +171,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 text = self.corpus.merged[page, lang].entries[i].msgstr if published else unit.text
                 return self.corpus.expander.expand(text, lang)
         return None
+
+    @event_priority(100)  # before any plugin loads a template into this build's environment
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Compile each template once, not once per language (see jinja.py)."""
+        env.bytecode_cache = self.compiled
+        return env
 
     @event_priority(-150)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
