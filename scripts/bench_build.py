@@ -5,7 +5,7 @@ with our plugins, then builds the very pages our plugin staged with plain MkDocs
 static-i18n and no plugin of ours, and prints both times (the best and the median of interleaved
 runs), their ratios and peak memory. Run:
 
-    .venv/bin/python scripts/bench_build.py [--articles 250] [--runs 5]
+    .venv/bin/python scripts/bench_build.py [--articles 250] [--runs 7]
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, flo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=250)
-    parser.add_argument("--runs", type=int, default=5, help="builds of each kind; the best and the median are reported")
+    parser.add_argument("--runs", type=int, default=7, help="builds of each kind; the best and the median are reported")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)
@@ -179,19 +179,24 @@ def main() -> int:
                 rss[name] = max(rss[name], peak)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
     print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages")
-    header = f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
+    header = (
+        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
+    )
     print(f"{'build':<42}{header}  runs (s)")
     for name, runs in times.items():
         best, median, median_cpu = min(runs), statistics.median(runs), statistics.median(cpu[name])
+        paired = statistics.median(t / plain for t, plain in zip(runs, times[PLAIN], strict=True))
         print(
             f"{name:<42}{best:>7.2f}{best / min(times[PLAIN]):>7.3f}{median:>9.2f}"
-            f"{median / statistics.median(times[PLAIN]):>7.3f}{median_cpu:>7.1f}"
+            f"{median / statistics.median(times[PLAIN]):>7.3f}{paired:>7.3f}{median_cpu:>7.1f}"
             f"{median_cpu / statistics.median(cpu[PLAIN]):>7.3f}{rss[name] / 1024:>6.0f} MiB"
             f"  {[round(t, 2) for t in runs]}"
         )
     print(
         "target: helpcenter plugins <= 1.10 x plain (a rebuild; the cold row is a fresh clone's first build).\n"
-        "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise"
+        "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
+        "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
+        "meet the same machine speed)"
     )
     return 0
 

@@ -82,6 +82,10 @@ def mkdocs_serve(root: Path, log: Path) -> Iterator[str]:
         )
         try:
             yield f"http://127.0.0.1:{port}/"
+        except BaseException as exc:  # a failure under serve is explained by what serve said
+            exc.add_note(f"--- mkdocs serve output, last 6000 characters ({log}) ---")
+            exc.add_note(log.read_text(encoding="utf-8", errors="replace")[-6000:])
+            raise
         finally:
             proc.terminate()
             proc.wait(timeout=30)
