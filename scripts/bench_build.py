@@ -3,7 +3,7 @@
 Generates a synthetic help center (default 250 articles, translated into en, zh and ko), builds it
 with our plugins, then builds the very pages our plugin staged with plain MkDocs + Material +
 static-i18n and no plugin of ours, and prints both times (the best and the median of interleaved
-runs), their ratios and peak memory. Run:
+runs), their ratios, the median of each round's ratio to its own plain build, and peak memory. Run:
 
     .venv/bin/python scripts/bench_build.py [--articles 250] [--runs 7]
 """
@@ -154,7 +154,7 @@ def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, flo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=250)
-    parser.add_argument("--runs", type=int, default=7, help="builds of each kind; the best and the median are reported")
+    parser.add_argument("--runs", type=int, default=7, help="builds of each kind (rounds)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)

@@ -276,14 +276,12 @@ class Indexer:
             self.close()
 
     def _manifest(self) -> Summary:
+        """Drop the bundles an earlier build left (languages, fallbacks, an older layout), then write
+        the manifest."""
         out = self.out
         fallbacks = {g.split("/", 1)[1]: pages for g, pages in sorted(self.pages.items()) if _is_fallback(g)}
-        keep = {group.split("/", 1)[0] for group in self.pages}
-        for stale in [child for child in out.iterdir() if child.name not in keep]:  # an earlier build's
-            _remove(stale)
-        if (out / FALLBACK).is_dir():
-            for stale in [child for child in (out / FALLBACK).iterdir() if child.name not in fallbacks]:
-                _remove(stale)
+        _prune(out, {group.split("/", 1)[0] for group in self.pages})
+        _prune(out / FALLBACK, set(fallbacks))
         manifest = {
             "default": self.default,
             "name": self.default_name or self.default,
@@ -335,6 +333,13 @@ def _trim(bundle: Path, *, merged: bool) -> None:
     unused = [c for c in bundle.iterdir() if not MERGED_KEEP.match(c.name)] if merged else [bundle / n for n in UNUSED]
     for child in unused:
         _remove(child)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Remove everything in `folder` (if it exists) but the entries named in `keep`."""
+    for child in list(folder.iterdir()) if folder.is_dir() else []:
+        if child.name not in keep:
+            _remove(child)
 
 
 def _remove(path: Path) -> None:

@@ -12,8 +12,9 @@ languages and misses Japanese queries mixing kana and kanji). This plugin:
 - indexes the site with Pagefind (helpcenter.search.Indexer) while it is built: each page is staged
   as it is written (on_post_page), each language is indexed and its bundle written in the background
   when its build ends (on_post_build above static-i18n's -100), and the manifest is written after the
-  last language (below -100, when `i18n.building` is false). Under `mkdocs serve` this happens on every rebuild,
-  into the served temporary folder, which serve does not watch: indexing never sets off another build.
+  last language (below -100, when `i18n.building` is false). Under `mkdocs serve` this happens on
+  every rebuild, into the served temporary folder, which serve does not watch: indexing never sets
+  off another build.
 """
 
 from __future__ import annotations
