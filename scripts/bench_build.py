@@ -6,13 +6,22 @@ static-i18n and no plugin of ours, and prints both times (the best and the media
 runs), their ratios, the median of each round's ratio to its own plain build, and peak memory. Run:
 
     .venv/bin/python scripts/bench_build.py [--articles 250] [--runs 7]
+
+Seconds on a shared machine vary by 20 % from one build to the next. `--instructions` counts instead
+the instructions each build's process executes, with Valgrind (cachegrind, no cache simulation): the
+same build counts the same to a millionth, so one build of each kind is enough (each takes about 17
+times as long as without Valgrind; `--articles 50` keeps it to minutes):
+
+    .venv/bin/python scripts/bench_build.py --instructions [--articles 50]
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -123,21 +132,22 @@ def no_search_config(dest: Path) -> Path:
     """Our plugins without `helpcenter-search`: what the foundation costs, apart from indexing."""
     text = (dest / "mkdocs.yml").read_text(encoding="utf-8")
     path = dest / "mkdocs-nosearch.yml"
-    path.write_text(
-        "\n".join(ln for ln in text.split("\n") if not ln.strip().startswith("- helpcenter-search")), encoding="utf-8"
-    )
+    kept = [ln for ln in text.split("\n") if not ln.strip().startswith(("- helpcenter-search", "site_dir:"))]
+    path.write_text("\n".join([*kept, "site_dir: site-nosearch"]), encoding="utf-8")  # builds side by side
     return path
+
+
+def _build_env(dest: Path, cold: bool) -> dict[str, str]:
+    """`cold`: without .cache/ (as in a fresh clone), so every page is loaded and checked."""
+    if cold:
+        shutil.rmtree(dest / ".cache", ignore_errors=True)
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 
 
 def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (KiB) of one `mkdocs build` in a fresh process (its own
-    rusage, which includes Pagefind's process).
-
-    `cold`: without .cache/ (as in a fresh clone), so every page is loaded and checked.
-    """
-    if cold:
-        shutil.rmtree(dest / ".cache", ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    rusage, which includes Pagefind's process)."""
+    env = _build_env(dest, cold)
     start = time.perf_counter()
     proc = subprocess.Popen(
         [MKDOCS, "build", "-q", "-f", config], cwd=dest, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -151,10 +161,80 @@ def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, flo
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+def counted_build(dest: Path, config: str, cold: bool = False) -> int:
+    """Instructions the process of one `mkdocs build` executes (all its threads), counted by Valgrind.
+
+    Pagefind's processes are not counted: they run beside the build, on the other core (their CPU
+    time is in the timing table); what the build waits for at its end is not an instruction either.
+    """
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        sys.exit("--instructions needs Valgrind (Debian: apt install valgrind)")
+    tool = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    command = [*tool, sys.executable, MKDOCS, "build", "-q", "-f", config]
+    done = subprocess.run(command, cwd=dest, env=_build_env(dest, cold), capture_output=True, text=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode or found is None:
+        sys.exit(f"build failed ({config}):\n{done.stderr[-3000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def count(dest: Path, variants: dict[str, tuple[str, bool]]) -> None:
+    """Print the instructions of one build of each kind and their ratios to the plain build."""
+    warm = [name for name, (_, cold) in variants.items() if not cold]
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:  # counts do not depend on the load
+        counts = dict(zip(warm, pool.map(lambda name: counted_build(dest, variants[name][0]), warm), strict=True))
+    for name, (config, cold) in variants.items():
+        if cold:  # alone: it removes the cache the others read
+            counts[name] = counted_build(dest, config, cold)
+    print(f"{'build':<42}{'instructions':>16}{'ratio':>8}")
+    for name, n in counts.items():
+        print(f"{name:<42}{n:>16,}{n / counts[PLAIN]:>8.3f}")
+    print(
+        "instructions: executed by the build's process, counted by Valgrind (the same build counts the same\n"
+        "to a millionth); Pagefind's processes run beside it and are not counted."
+    )
+
+
+def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> None:
+    """Print the seconds, CPU seconds and peak memory of `runs` rounds of builds of each kind."""
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
+    rss: dict[str, int] = dict.fromkeys(variants, 0)
+    names = list(variants)
+    for run in range(runs):  # interleaved and rotated: drift, and wear from the builds before,
+        for name in names[run % len(names) :] + names[: run % len(names)]:  # hit every variant alike
+            config, cold = variants[name]
+            t, c, peak = timed_build(dest, config, cold)
+            times[name].append(t)
+            cpu[name].append(c)
+            rss[name] = max(rss[name], peak)
+    header = (
+        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
+    )
+    print(f"{'build':<42}{header}  runs (s)")
+    for name, runs_s in times.items():
+        best, median, median_cpu = min(runs_s), statistics.median(runs_s), statistics.median(cpu[name])
+        paired = statistics.median(t / plain for t, plain in zip(runs_s, times[PLAIN], strict=True))
+        print(
+            f"{name:<42}{best:>7.2f}{best / min(times[PLAIN]):>7.3f}{median:>9.2f}"
+            f"{median / statistics.median(times[PLAIN]):>7.3f}{paired:>7.3f}{median_cpu:>7.1f}"
+            f"{median_cpu / statistics.median(cpu[PLAIN]):>7.3f}{rss[name] / 1024:>6.0f} MiB"
+            f"  {[round(t, 2) for t in runs_s]}"
+        )
+    print(
+        "target: helpcenter plugins <= 1.10 x plain (a rebuild; the cold row is a fresh clone's first build).\n"
+        "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
+        "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
+        "meet the same machine speed)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=250)
     parser.add_argument("--runs", type=int, default=7, help="builds of each kind (rounds)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions (Valgrind) instead of time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)
@@ -166,38 +246,12 @@ def main() -> int:
             "helpcenter plugins, with search": ("mkdocs.yml", False),
             "the same, cold (no .cache/, fresh clone)": ("mkdocs.yml", True),
         }
-        times: dict[str, list[float]] = {name: [] for name in variants}
-        cpu: dict[str, list[float]] = {name: [] for name in variants}
-        rss: dict[str, int] = dict.fromkeys(variants, 0)
-        names = list(variants)
-        for run in range(args.runs):  # interleaved and rotated: drift, and wear from the builds before,
-            for name in names[run % len(names) :] + names[: run % len(names)]:  # hit every variant alike
-                config, cold = variants[name]
-                t, c, peak = timed_build(dest, config, cold)
-                times[name].append(t)
-                cpu[name].append(c)
-                rss[name] = max(rss[name], peak)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
-    print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages")
-    header = (
-        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
-    )
-    print(f"{'build':<42}{header}  runs (s)")
-    for name, runs in times.items():
-        best, median, median_cpu = min(runs), statistics.median(runs), statistics.median(cpu[name])
-        paired = statistics.median(t / plain for t, plain in zip(runs, times[PLAIN], strict=True))
-        print(
-            f"{name:<42}{best:>7.2f}{best / min(times[PLAIN]):>7.3f}{median:>9.2f}"
-            f"{median / statistics.median(times[PLAIN]):>7.3f}{paired:>7.3f}{median_cpu:>7.1f}"
-            f"{median_cpu / statistics.median(cpu[PLAIN]):>7.3f}{rss[name] / 1024:>6.0f} MiB"
-            f"  {[round(t, 2) for t in runs]}"
-        )
-    print(
-        "target: helpcenter plugins <= 1.10 x plain (a rebuild; the cold row is a fresh clone's first build).\n"
-        "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
-        "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
-        "meet the same machine speed)"
-    )
+        print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages", flush=True)
+        if args.instructions:
+            count(dest, variants)
+        else:
+            measure(dest, variants, args.runs)
     return 0
 
 
