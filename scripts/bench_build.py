@@ -137,8 +137,9 @@ def no_search_config(dest: Path) -> Path:
     return path
 
 
-def _build_env(dest: Path, cold: bool) -> dict[str, str]:
-    """`cold`: without .cache/ (as in a fresh clone), so every page is loaded and checked."""
+def _prepare(dest: Path, cold: bool) -> dict[str, str]:
+    """The environment of one build; `cold` removes .cache/ first (as in a fresh clone), so every page
+    is loaded and checked. A fixed hash seed: the same build runs the same code (counts repeat)."""
     if cold:
         shutil.rmtree(dest / ".cache", ignore_errors=True)
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -147,7 +148,7 @@ def _build_env(dest: Path, cold: bool) -> dict[str, str]:
 def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (KiB) of one `mkdocs build` in a fresh process (its own
     rusage, which includes Pagefind's process)."""
-    env = _build_env(dest, cold)
+    env = _prepare(dest, cold)
     start = time.perf_counter()
     proc = subprocess.Popen(
         [MKDOCS, "build", "-q", "-f", config], cwd=dest, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -172,7 +173,7 @@ def counted_build(dest: Path, config: str, cold: bool = False) -> int:
         sys.exit("--instructions needs Valgrind (Debian: apt install valgrind)")
     tool = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
     command = [*tool, sys.executable, MKDOCS, "build", "-q", "-f", config]
-    done = subprocess.run(command, cwd=dest, env=_build_env(dest, cold), capture_output=True, text=True)
+    done = subprocess.run(command, cwd=dest, env=_prepare(dest, cold), capture_output=True, text=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if done.returncode or found is None:
         sys.exit(f"build failed ({config}):\n{done.stderr[-3000:]}")

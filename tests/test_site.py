@@ -219,7 +219,7 @@ def test_templates_compiled_for_one_language_serve_the_next_and_an_edit_is_compi
 
 
 REBUILDS = """
-import gc, sys
+import gc
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 

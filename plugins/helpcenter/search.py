@@ -220,8 +220,8 @@ class Indexer:
 
     def _run(self) -> None:
         """The loop's thread, at a lower CPU priority, and so the Pagefind processes it starts: the
-        build renders on one core while Pagefind indexes on the other; where they meet, the build goes
-        first (measured: Pagefind's threads otherwise took a third of the build's core while indexing).
+        build renders on one core while Pagefind indexes on the other; where they meet (Pagefind's
+        threads use every core while they index ja and zh), the build goes first.
         Linux gives each thread its own priority, inherited by what it starts; elsewhere it would
         lower the whole build, so it is left alone."""
         if sys.platform == "linux":
