@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import catalog, qa
 from .incidents import FaqItem, page_faq
-from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, load_page
+from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, link_findings, load_page
 from .project import Project
 
 FORMAT = 3
@@ -53,7 +53,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     language, reusing the stored result of unchanged pages."""
     corpus = empty_corpus(project)
     glossary, findings = qa.load_glossary(project)
-    corpus.findings.extend(findings)
+    corpus.findings.extend(findings + link_findings(project))
     categories, incidents = corpus.categories(), corpus.incident_ids()
     common = hashlib.blake2b(digest_size=16)
     for part in (
@@ -63,6 +63,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         repr((FORMAT, str(project.root), project.exchange, project.default, corpus.languages)),
         repr((sorted(project.policy.strict_categories), project.policy.strict_incidents)),  # no set: hash order varies
         repr((categories, incidents)),
+        repr((project.renderer.key, sorted(corpus.hosts))),
     ):
         common.update(part if isinstance(part, bytes) else part.encode())
     stored = _read(cache_file)

@@ -196,6 +196,10 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
         aligned = importer.align(corpus.docs[page], translated)
         if isinstance(aligned, importer.Mismatch):
             raise UserError(f"{raw}:{aligned.line}: {aligned.message}; make the structure match docs/{page}")
+        problems = importer.check(corpus.docs[page], translated, lang.code, project.renderer)
+        if problems:
+            lines = [f"{raw}:{p.line}: error: {p.message}" for p in problems]
+            raise UserError("\n".join(lines) + f"\nnothing imported from {raw}: a translation changes words only")
         merged = corpus.merged[page, lang.code]
         total += importer.apply(merged, aligned, args.translator)
         catalog.save(merged.po, po_path(project, lang.code, page))

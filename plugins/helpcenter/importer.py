@@ -1,8 +1,9 @@
 """Whole translated Markdown files -> catalog entries, for translations written by people.
 
 A translator may deliver a complete translated article instead of editing a PO file. Both files are
-segmented; when their structure matches (the same units of the same kinds in the same order), each
-translated unit is stored as a human translation: reviewed, never labelled machine-translated.
+segmented; when their structure matches (the same units of the same kinds in the same order) and
+every unit passes QA, each translated unit is stored as a human translation: reviewed, never
+labelled machine-translated.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 
 from . import catalog
 from .catalog import Merged
+from .glossary import Glossary
+from .qa import check_unit
+from .safety import Renderer
 from .segment import Document
 
 
@@ -36,6 +40,15 @@ def align(source: Document, translated: Document) -> dict[int, str] | Mismatch:
         line = extra.line if extra else (translated.units[-1].line if translated.units else 1)
         return Mismatch(line, f"{len(translated.units)} units, the source has {len(source.units)}")
     return {i: dst.text for i, dst in enumerate(translated.units)}
+
+
+def check(source: Document, translated: Document, lang: str, renderer: Renderer) -> list[Mismatch]:
+    """What QA would block in the aligned translation, at its line: an import is no way around it."""
+    out = []
+    for src, dst in zip(source.units, translated.units, strict=True):
+        errors, _ = check_unit(src.text, dst.text, lang, Glossary(), renderer, src.kind)
+        out += [Mismatch(dst.line, error) for error in errors]
+    return out
 
 
 def apply(merged: Merged, texts: dict[int, str], translator: str) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import catalog, meta
+from . import catalog, meta, safety
 from .catalog import CatalogError, Merged, State
 from .meta import Finding
 from .placeholders import Expander, load_channels
 from .project import Language, Project
-from .segment import Document, FrontMatterError, parse
+from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, parse
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Corpus:
     findings: list[Finding]
     expander: Expander
     languages: list[Language]
+    hosts: frozenset[str] = frozenset()  # hosts a page may link to: allowed_hosts, channels, the site
 
     def translation(self, page: str, lang: Language) -> PageTranslation:
         doc = self.docs[page]
@@ -107,9 +109,13 @@ class LoadedPage:
 
 
 def empty_corpus(project: Project, languages: list[Language] | None = None) -> Corpus:
-    channels = load_channels(project.data / "channels.yml")
+    channels_file = project.data / "channels.yml"
+    channels = load_channels(channels_file) if project.is_inside(channels_file) else {}
     languages = list(project.languages) if languages is None else languages
-    return Corpus(project, {}, {}, {}, [], Expander(project.exchange, channels, project.default), languages)
+    expander = Expander(project.exchange, channels, project.default)
+    hosts = {str(h).lower().rstrip(".") for h in project.options.get("allowed_hosts") or []}
+    hosts |= {urlsplit(url).hostname or "" for url in (project.site_url, *(c.value for c in channels.values()))}
+    return Corpus(project, {}, {}, {}, [], expander, languages, frozenset(hosts - {""}))
 
 
 def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[str]) -> LoadedPage:
@@ -123,8 +129,35 @@ def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[
             source, None, {}, [Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")]
         )
     findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
+    findings += source_safety(corpus, doc, source)
     merged = {lang.code: merge_catalog(project, doc, lang.code, findings) for lang in corpus.languages}
     return LoadedPage(source, doc, merged, findings)
+
+
+def is_plain_text(kind: str, text: str) -> bool:
+    """Units published where Markdown is not rendered: titles, descriptions, FAQ questions."""
+    return kind in ("title", "description") or (kind == "heading" and text.rstrip().endswith(("?", "？")))
+
+
+def source_safety(corpus: Corpus, doc: Document, source: str) -> list[Finding]:
+    """The Japanese source as published: allowed elements, attributes and hosts; plain-text fields."""
+    display = f"docs/{doc.path}"
+    renderer = corpus.project.renderer
+    body = "\n" * doc.front_matter_lines + "\n".join(source.splitlines()[doc.front_matter_lines :])
+    start = doc.front_matter_lines + 1
+    out = [
+        Finding(display, safety.line_of(source, clues, start), problem)
+        for problem, clues in safety.page_problems(body, renderer, corpus.hosts)
+    ]
+    fields = [(key, value) for key, value in doc.front_matter.items() if key in FRONT_MATTER_UNITS]
+    fields += [
+        (unit.line, unit.text) for unit in doc.units if unit.kind == "heading" and is_plain_text(unit.kind, unit.text)
+    ]
+    for where, text in fields:
+        if isinstance(text, str) and (problem := safety.plain_text_problem(text, renderer)):
+            line = where if isinstance(where, int) else safety.line_of(source, [f"{where}:"])
+            out.append(Finding(display, line, problem, unit=text))
+    return out
 
 
 def add_page(corpus: Corpus, page: str, loaded: LoadedPage) -> None:
@@ -139,16 +172,25 @@ def load_corpus(project: Project, languages: list[Language] | None = None, pages
     """Parse sources and merge catalogs; every problem becomes a Finding instead of an exception."""
     corpus = empty_corpus(project, languages)
     categories, incidents = corpus.categories(), corpus.incident_ids()
+    corpus.findings += link_findings(project)
     for page in pages if pages is not None else project.pages():
         add_page(corpus, page, load_page(corpus, page, categories, incidents))
     return corpus
 
 
+def link_findings(project: Project) -> list[Finding]:
+    return [Finding(path, 1, message) for path, message in project.link_problems()]
+
+
 def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Finding]) -> Merged:
     path = catalog.catalog_path(project.translations, lang, doc.path)
     display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-    try:
-        po = catalog.load(path, lang, doc.path, display)
+    try:  # a link out of the repository is not read (link_findings reports it)
+        po = (
+            catalog.load(path, lang, doc.path, display)
+            if project.is_inside(path)
+            else catalog.new_catalog(lang, doc.path)
+        )
     except CatalogError as exc:
         findings.append(Finding(exc.path, exc.line, str(exc).split(": ", 1)[1]))
         po = catalog.new_catalog(lang, doc.path)

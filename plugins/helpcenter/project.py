@@ -6,11 +6,14 @@ translating and checking work in a plain Python environment.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .safety import Renderer
 
 DEFAULT_DEEPL = {"en": "EN-US", "zh": "ZH-HANS", "zh-TW": "ZH-HANT", "pt": "PT-BR", "ko": "KO"}
 PUBLISH = ("machine", "reviewed")
@@ -49,6 +52,8 @@ class Project:
     data: Path
     site_name: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    renderer: Renderer = field(default_factory=lambda: Renderer((), {}))  # the site's Python-Markdown
+    site_url: str = ""
 
     def language(self, code: str) -> Language:
         for lang in self.languages:
@@ -61,12 +66,37 @@ class Project:
         )
 
     def pages(self) -> list[str]:
-        """Every Markdown source under docs/, as a posix path relative to it, sorted."""
+        """Every Markdown source under docs/, as a posix path relative to it, sorted (not the
+        symbolic links of `link_problems`)."""
         return sorted(
             p.relative_to(self.docs).as_posix()
             for p in self.docs.rglob("*.md")
-            if not any(part.startswith(".") for part in p.relative_to(self.docs).parts)
+            if not any(part.startswith(".") for part in p.relative_to(self.docs).parts) and self.is_inside(p)
         )
+
+    def is_inside(self, path: Path) -> bool:
+        """Whether a file is the repository's own: no symbolic link out of it, nor to nothing."""
+        if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
+            return True
+        try:
+            return path.resolve(strict=True).is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):
+            return False
+
+    def link_problems(self) -> list[tuple[str, str]]:
+        """(path, message) for each symbolic link under docs/, translations/ or data/ that leads out
+        of the repository or to nothing: its content would be published, or the build would fail."""
+        out = []
+        for folder in (self.docs, self.translations, self.data):
+            for top, dirs, files in os.walk(folder):
+                for name in dirs + files:
+                    path = Path(top, name)
+                    if path.is_symlink() and not self.is_inside(path):
+                        target = os.readlink(path)
+                        why = "which does not exist" if not path.exists() else "outside the repository"
+                        rel = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+                        out.append((rel, f"a symbolic link to {target}, {why}: put the file itself here"))
+        return out
 
     @property
     def glossary_path(self) -> Path:
@@ -136,6 +166,8 @@ def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dic
         data=root / options.get("data_dir", "data"),
         site_name=str(mkdocs.get("site_name", "")),
         options=options,
+        renderer=Renderer.of(mkdocs.get("markdown_extensions") or []),
+        site_url=str(mkdocs.get("site_url") or ""),
     )
 
 

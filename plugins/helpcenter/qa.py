@@ -1,9 +1,10 @@
 """Quality checks of translations before they are published.
 
-Every published unit is compared with its Japanese source: links, images, inline code, URLs and
-placeholders must come through unchanged, emphasis must stay balanced, no HTML may be introduced, and
-glossary terms should be used. Errors keep the unit (and so its page) from being published and fail
-`helpcenter check` and a strict build; warnings are reported only.
+Every published unit is compared with its Japanese source as it will be published (safety.py): the
+same elements, attributes, link targets, code, domains, addresses and numbers; placeholders and URLs
+unchanged; titles, descriptions and FAQ questions plain text; glossary terms should be used. Errors
+keep the unit (and so its page) from being published and fail `helpcenter check` and a strict
+build; warnings are reported only.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import polib
-from markdown_it.token import Token
 
-from . import catalog
+from . import catalog, safety
 from .catalog import Merged
 from .glossary import Glossary, GlossaryError
 from .glossary import load as _load_glossary
 from .markdown import parser
 from .meta import Finding
-from .pages import Corpus
+from .pages import Corpus, is_plain_text
 from .project import Project
+from .safety import Renderer
 from .segment import Document, has_text
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
@@ -34,31 +35,13 @@ _LEFTOVER = re.compile(r"\*\*|__|(?<!\\)`")
 _CODE_LIKE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}")
 
 
-def _inline(markdown: str) -> list[Token]:
+@lru_cache(maxsize=8192)
+def _texts(markdown: str) -> tuple[str, ...]:
+    """A unit's text runs, as the segmenter reads them (for markup left unclosed by a translation)."""
     if not _MARKUP.search(markdown):  # plain prose, most units: nothing for the parser to find
-        return [Token("text", "", 0, content=markdown)]
+        return (markdown,)
     tokens = parser().parseInline(markdown)[0].children or []
-    flat: list[Token] = []
-    for t in tokens:
-        flat.append(t)
-        flat.extend(t.children or [])
-    return flat
-
-
-def _signature(tokens: Iterable[Token]) -> dict[str, Counter[str]]:
-    sig: dict[str, Counter[str]] = {k: Counter() for k in ("link", "image", "code", "html", "strong", "em")}
-    for t in tokens:
-        if t.type == "link_open":
-            sig["link"][str(t.attrs.get("href", ""))] += 1
-        elif t.type == "image":
-            sig["image"][str(t.attrs.get("src", ""))] += 1
-        elif t.type == "code_inline":
-            sig["code"][t.content] += 1
-        elif t.type == "html_inline":
-            sig["html"][t.content] += 1
-        elif t.type in ("strong_open", "em_open"):
-            sig[t.type[:-5]]["*"] += 1
-    return sig
+    return tuple(t.content for t in tokens if t.type == "text")
 
 
 def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
@@ -74,27 +57,19 @@ def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=8192)
-def _analysed(markdown: str) -> tuple[dict[str, Counter[str]], tuple[str, ...]]:
-    """A unit's markup signature and its text runs (not to be modified: a source serves every language)."""
-    tokens = _inline(markdown)
-    return _signature(tokens), tuple(t.content for t in tokens if t.type == "text")
+def check_unit(
+    source: str, translation: str, lang: str, glossary: Glossary, renderer: Renderer, kind: str = "paragraph"
+) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for one translated unit.
 
-
-def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for one translated unit."""
-    (src, src_texts), (dst, dst_texts) = _analysed(source), _analysed(translation)
-    errors: list[str] = []
-    warnings: list[str] = []
-    errors += _diff("link", src["link"], dst["link"])
-    errors += _diff("image", src["image"], dst["image"])
-    errors += _diff("inline code", src["code"], dst["code"])
-    errors += _diff("HTML", src["html"], dst["html"])
-    for kind in ("strong", "em"):
-        if src[kind]["*"] != dst[kind]["*"]:
-            warnings.append(f"{kind} emphasis: {src[kind]['*']} in the source, {dst[kind]['*']} in the translation")
-    leftover = [text for text in dst_texts if _LEFTOVER.search(text)]
-    if leftover and not any(_LEFTOVER.search(text) for text in src_texts):
+    Errors: the published HTML differs from the source's (see safety.py), a placeholder or URL
+    changed, markup left open, a plain-text field holds markup. Warnings: emphasis, numbers, glossary.
+    """
+    errors, warnings = safety.compare(kind, source, translation, renderer)
+    if is_plain_text(kind, source) and (problem := safety.plain_text_problem(translation, renderer)):
+        errors.append(problem)
+    leftover = [text for text in _texts(translation) if _LEFTOVER.search(text)]
+    if leftover and not any(_LEFTOVER.search(text) for text in _texts(source)):
         errors.append(f"unclosed markup (`**`, `__` or a backtick) in: {leftover[0][:40]!r}")
     errors += _diff("URL", Counter(_URL.findall(source)), Counter(_URL.findall(translation)))
     errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))
@@ -146,16 +121,18 @@ def check_page(project: Project, doc: Document, merged: dict[str, Merged], gloss
             if id(entry) in seen or not entry.msgstr:
                 continue
             seen.add(id(entry))
-            findings = check_entry(unit.kind, entry, lang, glossary, display)
+            findings = check_entry(unit.kind, entry, lang, glossary, display, project.renderer)
             if catalog.state(entry) is catalog.State.STALE:  # not published as current anyway
                 findings = [Finding(f.path, f.line, f.message, "warning", f.unit) for f in findings]
             out.extend(findings)
     return out
 
 
-def check_entry(kind: str, entry: polib.POEntry, lang: str, glossary: Glossary, display: str) -> list[Finding]:
+def check_entry(
+    kind: str, entry: polib.POEntry, lang: str, glossary: Glossary, display: str, renderer: Renderer
+) -> list[Finding]:
     line = getattr(entry, "linenum", 1) or 1
-    errors, warnings = check_unit(entry.msgid, entry.msgstr, lang, glossary)
+    errors, warnings = check_unit(entry.msgid, entry.msgstr, lang, glossary, renderer, kind)
     if kind != "paragraph" and "\n" in entry.msgstr:
         errors.append(f"a {kind} must be one line")
     recorded = catalog.comment(entry, catalog.QA_MARK)

@@ -20,5 +20,6 @@ class HelpcenterConfig(Config):
     languages = opt.DictOfItems(opt.SubConfig(LanguageOptions), default={})
     strict_categories = opt.ListOfItems(opt.Type(str), default=["security", "phishing", "assets"])
     strict_incidents = opt.Type(bool, default=True)
+    allowed_hosts = opt.ListOfItems(opt.Type(str), default=[])  # external link hosts besides channels.yml's
     staging_dir = opt.Type(str, default=".cache/helpcenter/docs")
     cache_file = opt.Type(str, default=".cache/helpcenter/pages.pickle")  # "" turns the cache off

@@ -12,6 +12,7 @@ after static-i18n has chosen the language) and marked for readers and crawlers.
 from __future__ import annotations
 
 import gc
+import html
 import logging
 import re
 import shutil
@@ -32,6 +33,7 @@ from mkdocs.utils import get_relative_url
 from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked
+from ..guard import Guard, protect, theme_scripts
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
@@ -50,6 +52,17 @@ def _url(page: str) -> str:
     return "" if stem == "index" else stem.removesuffix("/index") + "/"
 
 
+def _site_options(config: MkDocsConfig, docs: Path) -> dict[str, Any]:
+    """What the core reads of mkdocs.yml, as MkDocs has loaded it."""
+    extensions = [{name: config.mdx_configs.get(name) or {}} for name in config.markdown_extensions]
+    return {
+        "docs_dir": docs,
+        "site_name": config.site_name,
+        "site_url": config.site_url,
+        "markdown_extensions": extensions,
+    }
+
+
 class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
     supports_multiple_instances = False
 
@@ -60,6 +73,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.shown: dict[tuple[str, str], PageTranslation] = {}
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
         self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
+        self.guard: Guard | None = None
+        self.guarded: set[str] = set()  # site files the guard has scanned as pages, in this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -83,9 +98,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         options = dict(self.config)
         options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
         try:
-            project = project_mod.build(
-                root, {"docs_dir": self.source_docs, "site_name": config.site_name}, options, dict(i18n.config)
-            )
+            project = project_mod.build(root, _site_options(config, self.source_docs), options, dict(i18n.config))
         except project_mod.ConfigError as exc:
             raise PluginError(str(exc)) from None
         cache_file = root / self.config.cache_file if self.config.cache_file else None
@@ -107,6 +120,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
         self._stage(project)
         config.docs_dir = str(staging)
+        self.guard = Guard(corpus.hosts, theme_scripts(config.theme.dirs))
+        self.guarded = set()
         # The pages loaded above live until the build ends: the collector need not walk their 100 000
         # objects again at each full collection (measured on the benchmark corpus: the collector's time
         # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
@@ -129,7 +144,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
         for src in self.source_docs.rglob("*"):
-            if src.is_file() and src.suffix != ".md":
+            if src.is_file() and src.suffix != ".md" and project.is_inside(src):
                 target = self.staging / src.relative_to(self.source_docs)
                 keep.add(target)
                 if not target.exists() or target.stat().st_mtime_ns != src.stat().st_mtime_ns:
@@ -194,7 +209,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
                 if index is not None and (title := self.title(_SUFFIX.sub(".md", index.file.src_uri), lang)):
-                    section.title = title
+                    section.title = html.escape(title)
         return nav
 
     @event_priority(-150)
@@ -203,9 +218,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         assert self.corpus is not None
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         expander = self.corpus.expander
-        for key in ("title", "description"):
+        for key in ("title", "description"):  # plain text, inserted by the theme as it is: escaped here
             if isinstance(page.meta.get(key), str):
-                page.meta[key] = expander.expand(page.meta[key], lang)
+                page.meta[key] = html.escape(expander.expand(page.meta[key], lang))
         if isinstance(page.meta.get("title"), str):
             page.title = page.meta["title"]
         if status.STATUS_MARKER in markdown:
@@ -223,28 +238,63 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             page.canonical_url = config.site_url.rstrip("/") + "/" + info["original"]
         return context
 
-    @event_priority(-150)
+    @event_priority(-190)  # after every plugin that adds to the page (JSON-LD: -150), before search (-200)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Drop the page-level `<link rel="alternate" hreflang>` tags from the head.
+        """Guard the page as it is written, then give it its Content-Security-Policy.
 
-        Material fetches `sitemap.xml` relative to every such link, which under static-i18n points
-        into a page folder and fails (a console error on every page). The sitemap carries the same
+        Also drops the page-level `<link rel="alternate" hreflang>` tags from the head: Material
+        fetches `sitemap.xml` relative to every such link, which under static-i18n points into a
+        page folder and fails (a console error on every page). The sitemap carries the same
         hreflang alternates with absolute URLs, which is where on_post_build corrects fallbacks.
         """
-        head, sep, body = output.partition("</head>")
-        return _HREFLANG.sub("", head) + sep + body
+        lang = getattr(config.plugins["i18n"], "current_language", "")
+        source = _SUFFIX.sub(".md", page.file.src_uri)
+        origin = f"docs/{source}"
+        if lang and lang != getattr(config.plugins["i18n"], "default_language", lang):
+            origin += f" or translations/{lang}/{source[:-3]}.po"
+        self.guarded.add(str(Path(config.site_dir, page.file.dest_uri)))
+        return self._guarded(output, f"{page.file.dest_uri} ({lang}, from {origin})")
 
-    @event_priority(-150)
+    @event_priority(-190)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The same for 404.html (a template, not a page), whose alternates are the last built page's."""
-        head, sep, body = output_content.partition("</head>")
-        return _HREFLANG.sub("", head) + sep + body
+        if not template_name.endswith(".html"):
+            return output_content
+        self.guarded.add(str(Path(config.site_dir, template_name)))
+        return self._guarded(output_content, template_name)
+
+    def _guarded(self, output: str, where: str) -> str:
+        head, sep, body = output.partition("</head>")
+        output = _HREFLANG.sub("", head) + sep + body
+        if self.guard is None:
+            return output
+        scan = self.guard.scan(output)
+        if scan.problems:
+            raise PluginError(f"{where}: unsafe HTML, the page is not written:\n  " + "\n  ".join(scan.problems))
+        return protect(output, scan)
+
+    def _guard_static(self, site: Path) -> None:
+        """Pages and SVG files copied from docs/ as they are: scanned, removed when unsafe."""
+        if self.guard is None:
+            return
+        problems = []
+        for path in sorted(site.rglob("*")):
+            rel = path.relative_to(site).as_posix()
+            if path.suffix.lower() in (".html", ".htm", ".svg", ".xhtml") and str(path) not in self.guarded:
+                scan = self.guard.scan(path.read_text(encoding="utf-8", errors="replace"))
+                if scan.problems:
+                    path.unlink()
+                    problems.append(f"{rel} (copied from docs/): " + "; ".join(scan.problems))
+        if problems:
+            raise PluginError("unsafe files, removed from the site:\n  " + "\n  ".join(problems))
 
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Once all languages are built: a page shown in Japanese claims no translation in the sitemap."""
+        """Once all languages are built: static files guarded; a page shown in Japanese claims no
+        translation in the sitemap."""
         if getattr(config.plugins["i18n"], "building", False):
             return
+        self._guard_static(Path(config.site_dir))
         sitemap = Path(config.site_dir) / "sitemap.xml"
         if not sitemap.exists() or not config.site_url:
             return
