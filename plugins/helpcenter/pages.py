@@ -149,7 +149,7 @@ def source_safety(corpus: Corpus, doc: Document, source: str) -> list[Finding]:
         Finding(display, safety.line_of(source, clues, start), problem)
         for problem, clues in safety.page_problems(body, renderer, corpus.hosts)
     ]
-    fields = [(key, value) for key, value in doc.front_matter.items() if key in FRONT_MATTER_UNITS]
+    fields: list[tuple[str | int, object]] = [(k, v) for k, v in doc.front_matter.items() if k in FRONT_MATTER_UNITS]
     fields += [
         (unit.line, unit.text) for unit in doc.units if unit.kind == "heading" and is_plain_text(unit.kind, unit.text)
     ]

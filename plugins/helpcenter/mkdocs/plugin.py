@@ -74,10 +74,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
         self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
         self.guard: Guard | None = None
+        self.serving = False  # `mkdocs serve` injects its live-reload script inline: no CSP there
         self.guarded: set[str] = set()  # site files the guard has scanned as pages, in this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
+        self.serving = command == "serve"
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -271,7 +273,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         scan = self.guard.scan(output)
         if scan.problems:
             raise PluginError(f"{where}: unsafe HTML, the page is not written:\n  " + "\n  ".join(scan.problems))
-        return protect(output, scan)
+        return output if self.serving else protect(output, scan)
 
     def _guard_static(self, site: Path) -> None:
         """Pages and SVG files copied from docs/ as they are: scanned, removed when unsafe."""
