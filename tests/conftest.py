@@ -121,7 +121,8 @@ def write_mkdocs_yml(
         "site_name": "テスト ヘルプセンター",
         "site_url": "https://help.example/",
         "docs_dir": "docs",
-        "theme": {"name": "material", "language": "ja"},
+        "theme": {"name": "material", "language": "ja", "font": False},
+        "extra": {"generator": False},  # the guard allows no link to Google Fonts or Material's site
         "markdown_extensions": [
             "admonition",
             "attr_list",

@@ -218,3 +218,28 @@ def test_an_svg_with_script_copied_from_docs_fails_the_build_and_is_removed(tmp_
     assert result.returncode != 0
     assert "assets/evil.svg (copied from docs/)" in result.stderr
     assert not list((root / "site").rglob("evil.svg"))
+
+
+def test_plain_text_with_ampersands_quotes_and_angle_brackets_is_shown_as_written(tmp_path: Path) -> None:
+    """Titles and descriptions are escaped once where the theme inserts them: shown as written,
+    never as markup, never as `&amp;`."""
+    root = copy_site(tmp_path)
+    po_path = root / "translations/en/security/two-factor-setup.po"
+    po = polib.pofile(str(po_path))
+    title = 'Q&A: "2FA" < 2 apps'
+    description = 'Fees & "limits" for 1 < 2 > 0'
+    for entry in po:
+        kind = (entry.comment or "").split(" ", 1)[0]
+        if kind in ("title", "description"):
+            catalog.set_human(entry, title if kind == "title" else description, "tester")
+    po.save()
+    result = run(["mkdocs", "build"], root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (root / "site/en/security/two-factor-setup/index.html").read_text(encoding="utf-8")
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(page)
+    assert tree.css_first("title").text() == f"{title} - Hoshi Exchange Help Center"
+    assert tree.css_first('meta[name="description"]').attributes["content"] == description
+    assert title in [a.text(strip=True) for a in tree.css("nav a")]
+    assert tree.css_first("article h1").text(strip=True).startswith(title)

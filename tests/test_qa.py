@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from helpcenter.glossary import Glossary
-from helpcenter.qa import check_unit
+from helpcenter.qa import check_unit as check
+from helpcenter.safety import Renderer
+
+#: The site's Python-Markdown (mkdocs.yml's markdown_extensions)
+SITE = Renderer.of(["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}}])
+
+
+def check_unit(source: str, translation: str, lang: str, glossary: Glossary) -> tuple[list[str], list[str]]:
+    return check(source, translation, lang, glossary, SITE)
+
 
 GLOSSARY = Glossary(
     {
@@ -37,7 +46,7 @@ def test_a_lost_link_or_code_span_is_an_error() -> None:
     source = "[公式サイト](https://example.com/)で`123456`を入力。"
     errors, _ = check_unit(source, "Enter 123456 on the official site.", "en", Glossary())
     assert errors == [
-        "link lost: https://example.com/",
-        "inline code lost: 123456",
+        "inline code lost: 123456 (in p)",
+        "link lost: https://example.com/ (in p)",
         "URL lost: https://example.com/",
     ]

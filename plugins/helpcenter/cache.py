@@ -121,7 +121,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write(cache_file: Path, data: dict[str, _Entry]) -> None:
+def _write(cache_file: Path, data: object) -> None:
     """Atomically: an interrupted build leaves the previous cache or the new one, never half of one."""
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
@@ -132,3 +132,20 @@ def _write(cache_file: Path, data: dict[str, _Entry]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def load_memo(path: Path | None, rules: str) -> dict[bytes, list[str]]:
+    """What the guard approved in the last build, if it used the same `rules`; else nothing."""
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as f:
+            stored_rules, memo = pickle.load(f)
+        return memo if stored_rules == rules and isinstance(memo, dict) else {}
+    except Exception:  # missing, truncated, another format: the guard scans every page again
+        return {}
+
+
+def store_memo(path: Path | None, rules: str, memo: dict[bytes, list[str]]) -> None:
+    if path is not None:
+        _write(path, (rules, memo))

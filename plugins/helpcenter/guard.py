@@ -57,8 +57,31 @@ class Scan:
 class Guard:
     hosts: frozenset[str]
     scripts: list[re.Pattern[str]]
+    #: digests of pages approved by an earlier build with the same rules -> their theme scripts; a
+    #: rebuild writes the same bytes for almost every page, and parsing them all again costs more
+    #: than the rest of our plugins together (README, Performance)
+    approved: dict[bytes, list[str]] = field(default_factory=dict)
+    fresh: dict[bytes, list[str]] = field(default_factory=dict)  # approved in this build
+
+    @property
+    def rules(self) -> str:
+        """What an approval depends on: the hosts, the theme's scripts and this code."""
+        code = b"".join(Path(__file__).with_name(name).read_bytes() for name in ("guard.py", "safety.py"))
+        parts = [sorted(self.hosts), [p.pattern for p in self.scripts], hashlib.blake2b(code).hexdigest()]
+        return hashlib.blake2b(repr(parts).encode()).hexdigest()
 
     def scan(self, html: str) -> Scan:
+        digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+        known = self.fresh.get(digest, self.approved.get(digest))
+        if known is not None:
+            self.fresh[digest] = known
+            return Scan([], list(known))
+        scan = self._scan(html)
+        if not scan.problems:
+            self.fresh[digest] = scan.scripts
+        return scan
+
+    def _scan(self, html: str) -> Scan:
         scan = Scan()
         tree = LexborHTMLParser(html)
         root = tree.root

@@ -210,12 +210,16 @@ class Structure:
 
 
 def _describe(node: LexborNode) -> str:
-    attrs = "".join(
-        f' {k}="{v}"' for k, v in sorted(node.attributes.items()) if k not in TRANSLATABLE and v is not None
-    )
-    attrs += "".join(f" {k}" for k, v in sorted(node.attributes.items()) if v is None)
-    inner = f"{node.text()}</{node.tag}>" if node.tag in ("code", "kbd") else ""
-    return f"<{node.tag}{attrs}>{inner}"
+    """`link: URL`, `image: URL`, `inline code: text`, or `HTML: <tag attributes>`."""
+    attrs = {k: v for k, v in node.attributes.items() if k not in TRANSLATABLE}
+    if node.tag == "a" and set(attrs) <= {"href"}:
+        return f"link: {attrs.get('href', '')}"
+    if node.tag == "img" and set(attrs) <= {"src"}:
+        return f"image: {attrs.get('src', '')}"
+    if node.tag in ("code", "kbd") and not attrs:
+        return f"inline code: {node.text()}"
+    text = "".join(f' {k}="{v}"' if v is not None else f" {k}" for k, v in sorted(attrs.items()))
+    return f"HTML: <{node.tag}{text}>"
 
 
 @lru_cache(maxsize=16384)
@@ -236,7 +240,8 @@ def structure(markup: str) -> Structure:
             if parent.tag not in FORMATTING:
                 path.append(parent.tag or "")
             parent = parent.parent
-        elements["/".join(reversed(path)) + (" > " if path else "") + _describe(node)] += 1
+        where = " > ".join(reversed(path))
+        elements[_describe(node) + (f" (in {where})" if where else "")] += 1
     text = body.text(separator=" ") if body else ""
     identifiers = Counter(m.group(0).lower() for m in IDENTIFIER.finditer(text))
     return Structure(elements, identifiers, formatting)
@@ -259,10 +264,14 @@ def compare(kind: str, source: str, translation: str, renderer: Renderer) -> tup
     """(errors, warnings): how the translation's published HTML differs from the source's."""
     src = structure(unit_html(kind, source, renderer))
     dst = structure(unit_html(kind, translation, renderer))
-    errors = _differences("", src.elements, dst.elements)
+    errors = _differences(src.elements, dst.elements)
     if kind == "cell" and _splits_cell(translation, renderer) and not _splits_cell(source, renderer):
         errors.append("a `|` splits the table cell (the row loses a cell): write `\\|`")
-    errors += _differences("address, number or markup-like text ", src.identifiers, dst.identifiers)
+    ids = _differences(
+        Counter({f"text: {k}": n for k, n in src.identifiers.items()}),
+        Counter({f"text: {k}": n for k, n in dst.identifiers.items()}),
+    )
+    errors += [e.replace("text", "address, number or markup-like text", 1) for e in ids]
     warnings = []
     if src.formatting != dst.formatting:
         warnings.append(f"emphasis: {src.formatting} in the source, {dst.formatting} in the translation")
@@ -275,8 +284,13 @@ def _splits_cell(text: str, renderer: Renderer) -> bool:
     return len(cells) != 2 or cells[1].text().strip() != end
 
 
-def _differences(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
+def _differences(source: Counter[str], target: Counter[str]) -> list[str]:
+    """`link lost: URL (in p)`, `HTML not in the source: <img onerror="…"> (in p)`, …"""
     if source == target:
         return []
-    out = [f"{what}not in the source: {key}" for key in sorted(target - source)]
-    return out + [f"{what}lost: {key}" for key in sorted(source - target)]
+    out = []
+    for verb, keys in (("not in the source", target - source), ("lost", source - target)):
+        for key in sorted(keys):
+            kind, detail = key.split(": ", 1)
+            out.append(f"{kind} {verb}: {detail}")
+    return out

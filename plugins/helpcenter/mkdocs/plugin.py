@@ -32,7 +32,7 @@ from mkdocs.utils import get_relative_url
 
 from .. import project as project_mod
 from .. import status
-from ..cache import Faq, load_checked
+from ..cache import Faq, load_checked, load_memo, store_memo
 from ..guard import Guard, protect, theme_scripts
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
@@ -74,6 +74,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
         self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
         self.guard: Guard | None = None
+        self.guard_file: Path | None = None
         self.serving = False  # `mkdocs serve` injects its live-reload script inline: no CSP there
         self.guarded: set[str] = set()  # site files the guard has scanned as pages, in this build
 
@@ -123,6 +124,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self._stage(project)
         config.docs_dir = str(staging)
         self.guard = Guard(corpus.hosts, theme_scripts(config.theme.dirs))
+        self.guard_file = cache_file.with_name("guard.pickle") if cache_file else None
+        self.guard.approved = load_memo(self.guard_file, self.guard.rules)
         self.guarded = set()
         # The pages loaded above live until the build ends: the collector need not walk their 100 000
         # objects again at each full collection (measured on the benchmark corpus: the collector's time
@@ -297,6 +300,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if getattr(config.plugins["i18n"], "building", False):
             return
         self._guard_static(Path(config.site_dir))
+        if self.guard is not None:
+            store_memo(self.guard_file, self.guard.rules, self.guard.fresh)
         sitemap = Path(config.site_dir) / "sitemap.xml"
         if not sitemap.exists() or not config.site_url:
             return
