@@ -160,3 +160,21 @@ def test_a_symlink_out_of_the_repository_or_to_nothing_is_an_error(
     result = run("check")
     assert result.code == 1
     assert f"{where}:1: error: a symbolic link to {target}" in result.err, result.err
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "needle"),
+    [
+        ('evil:\n  label: {ja: "公式<img src=x onerror=alert(1)>"}\n  value: "@Hoshi"\n', 5, "label of evil"),
+        ('evil:\n  label: {ja: 公式}\n  value: "@Hoshi` <img src=x onerror=alert(1)> `"\n', 6, "evil: a value may not"),
+        ("evil:\n  label: {ja: 公式}\n  value: http://www.hoshi-exchange.example\n", 6, "evil: an official URL"),
+    ],
+    ids=["label", "value", "http"],
+)
+def test_official_channels_publish_no_markup(project: Path, run: Run, entry: str, line: int, needle: str) -> None:
+    data = project / "data"
+    data.mkdir(exist_ok=True)
+    (data / "channels.yml").write_text("website:\n  label: {ja: 公式サイト}\n  value: https://help.example\n" + entry)
+    result = run("check")
+    assert result.code == 1
+    assert f"data/channels.yml:{line}: error: {needle}" in result.err, result.err

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import catalog, qa
 from .incidents import FaqItem, page_faq
-from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, link_findings, load_page
+from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, file_findings, load_page
 from .project import Project
 
 FORMAT = 3
@@ -53,7 +53,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     language, reusing the stored result of unchanged pages."""
     corpus = empty_corpus(project)
     glossary, findings = qa.load_glossary(project)
-    corpus.findings.extend(findings + link_findings(project))
+    corpus.findings.extend(findings + file_findings(corpus))
     categories, incidents = corpus.categories(), corpus.incident_ids()
     common = hashlib.blake2b(digest_size=16)
     for part in (

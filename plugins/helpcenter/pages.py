@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from . import catalog, meta, safety
 from .catalog import CatalogError, Merged, State
 from .meta import Finding
-from .placeholders import Expander, load_channels
+from .placeholders import Expander, check_channels, load_channels
 from .project import Language, Project
 from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, parse
 
@@ -172,14 +172,22 @@ def load_corpus(project: Project, languages: list[Language] | None = None, pages
     """Parse sources and merge catalogs; every problem becomes a Finding instead of an exception."""
     corpus = empty_corpus(project, languages)
     categories, incidents = corpus.categories(), corpus.incident_ids()
-    corpus.findings += link_findings(project)
+    corpus.findings += file_findings(corpus)
     for page in pages if pages is not None else project.pages():
         add_page(corpus, page, load_page(corpus, page, categories, incidents))
     return corpus
 
 
-def link_findings(project: Project) -> list[Finding]:
-    return [Finding(path, 1, message) for path, message in project.link_problems()]
+def file_findings(corpus: Corpus) -> list[Finding]:
+    """Symbolic links out of the repository, and official channels that would publish markup."""
+    project = corpus.project
+    out = [Finding(path, 1, message) for path, message in project.link_problems()]
+    channels = project.data / "channels.yml"
+    if corpus.expander.channels and channels.exists():
+        display = channels.relative_to(project.root).as_posix()
+        text = channels.read_text(encoding="utf-8")
+        out += check_channels(display, text, corpus.expander.channels, project.renderer)
+    return out
 
 
 def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Finding]) -> Merged:

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .meta import Finding, closest
+from .safety import Renderer, plain_text_problem
 
 PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 CHANNELS_MARKER = "<!-- helpcenter:channels -->"
@@ -39,6 +40,27 @@ def load_channels(path: Path) -> dict[str, Channel]:
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {k: Channel(k, dict(v.get("label", {})), str(v["value"])) for k, v in data.items()}
+
+
+def check_channels(display: str, text: str, channels: dict[str, Channel], renderer: Renderer) -> list[Finding]:
+    """Labels are plain text; a value is an https URL, or text with nothing that ends a code span."""
+    lines = text.splitlines()
+
+    def line(key: str, needle: str) -> int:
+        start = next((n for n, t in enumerate(lines) if t.startswith(f"{key}:")), 0)
+        return next((n + 1 for n in range(start, len(lines)) if needle in lines[n]), start + 1)
+
+    out = []
+    for key, channel in channels.items():
+        for label in channel.labels.values():
+            if problem := plain_text_problem(str(label), renderer):
+                out.append(Finding(display, line(key, str(label)), f"label of {key}: {problem}"))
+        value = channel.value
+        if value.startswith(("http:", "https:", "//")) and not value.startswith("https://"):
+            out.append(Finding(display, line(key, "value"), f"{key}: an official URL starts with https://"))
+        elif not value.startswith("https://") and re.search(r"[`\n<>\[\]]", value):
+            out.append(Finding(display, line(key, "value"), f"{key}: a value may not hold ` < > [ ] or a line break"))
+    return out
 
 
 @dataclass(frozen=True)
