@@ -51,6 +51,7 @@ class Scan:
 
     problems: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
+    clues: list[str] = field(default_factory=list)  # text of the offending elements, to find their source line
 
 
 @dataclass
@@ -88,23 +89,29 @@ class Guard:
         for node in root.traverse(include_text=False) if root else ():
             tag = node.tag or ""
             attrs = node.attributes
-            if tag in FORBIDDEN:
-                scan.problems.append(f"<{tag}> embeds or re-bases content")
-            elif tag == "script":
-                self._script(node.text(deep=True), attrs, scan)
-            elif tag == "meta" and (attrs.get("http-equiv") or "").lower() not in ("", "content-security-policy"):
-                scan.problems.append(f"<meta http-equiv={attrs.get('http-equiv')!r}>: only the page's CSP may be set")
-            for name, value in attrs.items():
-                value = value or ""
-                if name.startswith("on"):
-                    scan.problems.append(f"event attribute {name}={value[:40]!r} on <{tag}>")
-                elif name in _URL_ATTRS and (problem := url_problem(value, self.hosts)):
-                    scan.problems.append(f"<{tag} {name}>: {problem}")
-                elif name == "srcset" and any(url_problem(u.split()[0], self.hosts) for u in value.split(",") if u):
-                    scan.problems.append(f"<{tag} srcset={value[:40]!r}>: a URL that is not allowed")
-                elif name == "style" and _STYLE_DANGER.search(value):
-                    scan.problems.append(f"<{tag} style={value[:40]!r}>: styles may not load or run anything")
+            before = len(scan.problems)
+            self._element(node.text(deep=True) if tag == "script" else "", tag, attrs, scan)
+            if len(scan.problems) > before:
+                scan.clues += [v for v in attrs.values() if v and len(v) > 2] + [f"{k}=" for k in attrs] + [f"<{tag}"]
         return scan
+
+    def _element(self, body: str, tag: str, attrs: dict[str, str | None], scan: Scan) -> None:
+        if tag in FORBIDDEN:
+            scan.problems.append(f"<{tag}> embeds or re-bases content")
+        elif tag == "script":
+            self._script(body, attrs, scan)
+        elif tag == "meta" and (attrs.get("http-equiv") or "").lower() not in ("", "content-security-policy"):
+            scan.problems.append(f"<meta http-equiv={attrs.get('http-equiv')!r}>: only the page's CSP may be set")
+        for name, value in attrs.items():
+            value = value or ""
+            if name.startswith("on"):
+                scan.problems.append(f"event attribute {name}={value[:40]!r} on <{tag}>")
+            elif name in _URL_ATTRS and (problem := url_problem(value, self.hosts)):
+                scan.problems.append(f"<{tag} {name}>: {problem}")
+            elif name == "srcset" and any(url_problem(u.split()[0], self.hosts) for u in value.split(",") if u):
+                scan.problems.append(f"<{tag} srcset={value[:40]!r}>: a URL that is not allowed")
+            elif name == "style" and _STYLE_DANGER.search(value):
+                scan.problems.append(f"<{tag} style={value[:40]!r}>: styles may not load or run anything")
 
     def _script(self, body: str, attrs: dict[str, str | None], scan: Scan) -> None:
         kind = (attrs.get("type") or "").lower()

@@ -76,7 +76,8 @@ class Project:
 
     def is_inside(self, path: Path) -> bool:
         """Whether a file is the repository's own: no symbolic link out of it, nor to nothing."""
-        if not path.is_symlink() and not any(parent.is_symlink() for parent in path.parents):
+        inner = [p for p in path.parents if p.is_relative_to(self.root) and p != self.root]
+        if not path.is_symlink() and not any(parent.is_symlink() for parent in inner):
             return True
         try:
             return path.resolve(strict=True).is_relative_to(self.root.resolve())

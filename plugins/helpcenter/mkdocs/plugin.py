@@ -33,8 +33,10 @@ from mkdocs.utils import get_relative_url
 from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked, load_memo, store_memo
+from ..catalog import catalog_path
 from ..guard import Guard, protect, theme_scripts
 from ..pages import Corpus, PageTranslation
+from ..safety import line_of
 from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
@@ -50,6 +52,10 @@ def _url(page: str) -> str:
     """The directory URL of a source page: security/x.md -> security/x/, index.md -> ''."""
     stem = page.removesuffix(".md")
     return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+def _display(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _site_options(config: MkDocsConfig, docs: Path) -> dict[str, Any]:
@@ -252,13 +258,16 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         page folder and fails (a console error on every page). The sitemap carries the same
         hreflang alternates with absolute URLs, which is where on_post_build corrects fallbacks.
         """
+        assert self.corpus is not None
         lang = getattr(config.plugins["i18n"], "current_language", "")
         source = _SUFFIX.sub(".md", page.file.src_uri)
-        origin = f"docs/{source}"
-        if lang and lang != getattr(config.plugins["i18n"], "default_language", lang):
-            origin += f" or translations/{lang}/{source[:-3]}.po"
+        project = self.corpus.project
+        sources = [project.docs / source]
+        if lang and lang != project.default:
+            sources.append(catalog_path(project.translations, lang, source))
         self.guarded.add(str(Path(config.site_dir, page.file.dest_uri)))
-        return self._guarded(output, f"{page.file.dest_uri} ({lang}, from {origin})")
+        where = f"{page.file.dest_uri} ({lang}, from " + " or ".join(_display(p, project.root) for p in sources) + ")"
+        return self._guarded(output, where, sources)
 
     @event_priority(-190)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
@@ -268,14 +277,18 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.guarded.add(str(Path(config.site_dir, template_name)))
         return self._guarded(output_content, template_name)
 
-    def _guarded(self, output: str, where: str) -> str:
+    def _guarded(self, output: str, where: str, sources: list[Path] | None = None) -> str:
         head, sep, body = output.partition("</head>")
         output = _HREFLANG.sub("", head) + sep + body
         if self.guard is None:
             return output
         scan = self.guard.scan(output)
         if scan.problems:
-            raise PluginError(f"{where}: unsafe HTML, the page is not written:\n  " + "\n  ".join(scan.problems))
+            root = self.corpus.project.root if self.corpus else Path()
+            lines = [(p, line_of(p.read_text(encoding="utf-8"), scan.clues, 0)) for p in sources or [] if p.exists()]
+            found = ", ".join(f"{_display(p, root)}:{n}" for p, n in lines if n)
+            at = f"; look at {found}" if found else ""
+            raise PluginError(f"{where}: unsafe HTML, the page is not written{at}:\n  " + "\n  ".join(scan.problems))
         return output if self.serving else protect(output, scan)
 
     def _guard_static(self, site: Path) -> None:
