@@ -82,6 +82,14 @@ class Guard:
             self.fresh[digest] = scan.scripts
         return scan
 
+    def remembered(self) -> dict[bytes, list[str]]:
+        """What the next build may reuse: this build's approvals, and the earlier ones while they are
+        few (two configurations building into one cache, such as a build with and one without search,
+        would otherwise evict each other's every time)."""
+        if len(self.approved) > 3 * len(self.fresh) + 1000:
+            return dict(self.fresh)
+        return {**self.approved, **self.fresh}
+
     def _scan(self, html: str) -> Scan:
         scan = Scan()
         tree = LexborHTMLParser(html)

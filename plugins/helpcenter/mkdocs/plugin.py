@@ -314,7 +314,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             return
         self._guard_static(Path(config.site_dir))
         if self.guard is not None:
-            store_memo(self.guard_file, self.guard.rules, self.guard.fresh)
+            store_memo(self.guard_file, self.guard.rules, self.guard.remembered())
         sitemap = Path(config.site_dir) / "sitemap.xml"
         if not sitemap.exists() or not config.site_url:
             return
