@@ -69,6 +69,15 @@ IDENTIFIER = re.compile(
 )
 
 
+#: Extensions that leave text without Markdown or HTML syntax as it is (no magic links, no smart quotes).
+QUIET_EXTENSIONS = frozenset(
+    {*MKDOCS_BUILTINS, "admonition", "attr_list", "md_in_html", "def_list", "footnotes", "abbr", "sane_lists"}
+    | {"pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.highlight", "pymdownx.inlinehilite"}
+)
+#: What Python-Markdown or HTML could read as syntax: inline characters, and block markers at a line's start.
+_SYNTAX = re.compile(r"[\\`*_\[\]<>!&{}|#=~^$]|^\s*(?:[-+>:]|\d+[.)])(?:\s|$)|^ {4}|\n\s*\n", re.MULTILINE)
+
+
 class Renderer:
     """Python-Markdown configured as the site is: extension names in order, and their options."""
 
@@ -78,6 +87,11 @@ class Renderer:
         #: what a cache digest and the render cache key on (options may hold objects: their repr)
         self.key = repr([(name, sorted(self.configs[name].items(), key=str)) for name in self.extensions])
         self._md: markdown.Markdown | None = None
+        self.quiet = set(self.extensions) <= QUIET_EXTENSIONS
+
+    def plain(self, text: str) -> bool:
+        """Whether `text` renders as nothing but itself as text (so rendering it can be skipped)."""
+        return self.quiet and not _SYNTAX.search(text)
 
     @classmethod
     def of(cls, items: Iterable[str | Mapping[str, Any]]) -> Renderer:
@@ -195,7 +209,7 @@ def plain_text_problem(text: str, renderer: Renderer) -> str | None:
     JSON-LD, faq.json): markup there is at best shown as code, at worst run.
     """
     stripped = text.strip()
-    if renderer.html(stripped) == "<p>" + html.escape(stripped, quote=False) + "</p>":
+    if renderer.plain(stripped) or renderer.html(stripped) == "<p>" + html.escape(stripped, quote=False) + "</p>":
         return None
     return f"HTML or Markdown in plain text ({stripped[:50]!r}): write words only"
 
@@ -247,6 +261,11 @@ def structure(markup: str) -> Structure:
     return Structure(elements, identifiers, formatting)
 
 
+def _words(text: str) -> Structure:
+    """The structure of a plain unit: its identifiers (its elements are those of any plain text)."""
+    return Structure(Counter(), Counter(m.group(0).lower() for m in IDENTIFIER.finditer(text)), 0)
+
+
 #: How a unit of each kind stands in its page, so it renders as it will be published.
 CONTEXT = {
     "heading": "## {} {{ #u }}",
@@ -262,8 +281,11 @@ def unit_html(kind: str, text: str, renderer: Renderer) -> str:
 
 def compare(kind: str, source: str, translation: str, renderer: Renderer) -> tuple[list[str], list[str]]:
     """(errors, warnings): how the translation's published HTML differs from the source's."""
-    src = structure(unit_html(kind, source, renderer))
-    dst = structure(unit_html(kind, translation, renderer))
+    if renderer.plain(source) and renderer.plain(translation):  # most units: the same elements, only words
+        src, dst = _words(source), _words(translation)
+    else:
+        src = structure(unit_html(kind, source, renderer))
+        dst = structure(unit_html(kind, translation, renderer))
     errors = _differences(src.elements, dst.elements)
     if kind == "cell" and _splits_cell(translation, renderer) and not _splits_cell(source, renderer):
         errors.append("a `|` splits the table cell (the row loses a cell): write `\\|`")
