@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polib
 
+from .errors import HelpcenterError
 from .segment import Unit
 
 MT_MARK = "machine-translated:"
@@ -47,12 +48,11 @@ class State(StrEnum):
     STALE = "stale"
 
 
-class CatalogError(ValueError):
+class CatalogError(HelpcenterError, ValueError):
     """A catalog that cannot be read; names the file and line."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line = path, line
+        super().__init__(message, path, line)
 
 
 def source_hash(text: str) -> str:

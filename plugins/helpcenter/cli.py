@@ -13,10 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import catalog, importer, incident_cli, qa, report, review, status, translate
-from .glossary import GlossaryError
+from .errors import HelpcenterError
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
-from .project import ConfigError, Language, Project
+from .project import Language, Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
 
@@ -24,7 +24,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class UserError(Exception):
+class UserError(HelpcenterError):
     """A mistake the user can fix; printed as one line, exit 2."""
 
 
@@ -61,10 +61,7 @@ def _corpus(args: argparse.Namespace, project: Project, languages: list[Language
 def cmd_translate(args: argparse.Namespace, project: Project) -> int:
     languages = _languages(project, args.lang)
     corpus = _corpus(args, project, languages)
-    try:
-        glossary = load_glossary(project.glossary_path)
-    except GlossaryError as exc:
-        raise UserError(str(exc)) from None
+    glossary = load_glossary(project.glossary_path)
     plans = [translate.plan(corpus, lang, glossary) for lang in languages]
     if args.dry_run:
         table = Table("language", "DeepL", "units", "characters", "requests", title="Would be sent (dry run)")
@@ -250,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = load_project(Path(args.config))
         return int(args.func(args, project))
-    except (UserError, ConfigError, translate.TranslateError) as exc:
+    except HelpcenterError as exc:
         err.print(f"helpcenter {args.command}: {exc}", markup=False)
         return 2
     except KeyboardInterrupt:

@@ -120,7 +120,7 @@ def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[
         doc = parse(page, source)
     except FrontMatterError as exc:
         return LoadedPage(
-            source, None, {}, [Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")]
+            source, None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc}; fix the YAML between the `---` lines")]
         )
     findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
     merged = {lang.code: merge_catalog(project, doc, lang.code, findings) for lang in corpus.languages}
@@ -150,7 +150,7 @@ def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Fin
     try:
         po = catalog.load(path, lang, doc.path, display)
     except CatalogError as exc:
-        findings.append(Finding(exc.path, exc.line, str(exc).split(": ", 1)[1]))
+        findings.append(Finding(display, exc.line or 1, exc.message))
         po = catalog.new_catalog(lang, doc.path)
     return catalog.merge(doc.units, po, f"docs/{doc.path}")
 

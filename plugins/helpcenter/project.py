@@ -12,11 +12,13 @@ from typing import Any
 
 import yaml
 
+from .errors import HelpcenterError
+
 DEFAULT_DEEPL = {"en": "EN-US", "zh": "ZH-HANS", "zh-TW": "ZH-HANT", "pt": "PT-BR", "ko": "KO"}
 PUBLISH = ("machine", "reviewed")
 
 
-class ConfigError(ValueError):
+class ConfigError(HelpcenterError, ValueError):
     """A configuration mistake, named with where to fix it."""
 
 

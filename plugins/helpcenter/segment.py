@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import yaml
 from markdown_it.token import Token
 
+from .errors import HelpcenterError
 from .markdown import parser
 
 #: libyaml's safe loader where PyYAML has it: front matter is read for every page on every build
@@ -86,12 +87,11 @@ class Document:
         return "".join(out)
 
 
-class FrontMatterError(ValueError):
-    """Front matter that is not a YAML mapping; carries the 1-based line."""
+class FrontMatterError(HelpcenterError, ValueError):
+    """Front matter that is not a YAML mapping; carries the 1-based line (the caller knows the file)."""
 
     def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
+        super().__init__(message, line=line)
 
 
 def slugify(text: str) -> str:

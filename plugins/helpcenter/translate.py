@@ -28,6 +28,7 @@ from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
 from . import catalog, inline
 from .catalog import Merged, State
+from .errors import HelpcenterError
 from .glossary import Glossary
 from .pages import Corpus, po_path
 from .project import Language
@@ -38,7 +39,7 @@ ENGINE = "deepl"
 DOMAIN = "Help center of a cryptocurrency exchange."
 
 
-class TranslateError(RuntimeError):
+class TranslateError(HelpcenterError):
     """A run that had to stop; the message is one line for the user."""
 
 
