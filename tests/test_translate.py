@@ -28,7 +28,7 @@ import pytest
 import deepl_server  # tests/ is on sys.path (no __init__.py)
 from conftest import GLOSSARY, Run, article, make_project, write_mkdocs_yml
 from deepl_server import DEFAULT_CHARACTER_LIMIT, DeepLServer
-from helpcenter import catalog, inline
+from helpcenter import catalog, inline, report
 from helpcenter.glossary import Glossary
 from helpcenter.glossary import load as load_glossary
 from helpcenter.pages import load_corpus
@@ -153,6 +153,13 @@ def all_units(root: Path) -> dict[str, list[str]]:
     return {page: list(dict.fromkeys(u.text for u in doc.units)) for page, doc in corpus.docs.items()}
 
 
+def ledger_runs(root: Path) -> list[report.LedgerRun]:
+    """The ends of the runs in the ledger, oldest first: the status of each run's last line."""
+    lines = (root / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
+    parsed = [r for r in map(report.parse_ledger_line, lines) if r is not None]
+    return [r for i, r in enumerate(parsed) if i + 1 == len(parsed) or parsed[i + 1].run != r.run]
+
+
 def billable(texts: list[str]) -> int:
     return sum(inline.encode(t).billable for t in texts)
 
@@ -260,11 +267,11 @@ def test_editing_one_paragraph_bills_exactly_that_unit(root: Path, run: Run, srv
     requests = srv.translate_requests[sent:]
     assert len(requests) == 3
     assert all(r["body"]["text"] == [inline.encode(new, glossary(root).keep).xml] for r in requests)
-    ledger = (root / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(ledger) == 2
+    assert len(ledger_runs(root)) == 2
+    last = report.last_run(root / "translations" / "ledger.tsv")
+    assert last is not None and last.status == "ok"
     for lang in TARGETS:
-        assert f"{lang}: units=1 requests=1 billed={expected}" in ledger[-1]
-    assert ledger[-1].endswith("\tok")
+        assert report.LanguageBill(lang, 1, 1, expected) in last.languages
     for lang in TARGETS:  # the other page's catalogs are untouched
         rel = f"{lang}/trading/cancel-orders.po"
         assert (root / "translations" / rel).read_bytes() == other_page[rel]
@@ -488,8 +495,9 @@ def test_quota_exceeded_mid_run_keeps_work_and_rerun_bills_only_the_rest(
     assert srv.billed_total - first == clean_total - first  # only the rest
     assert srv.billed_total == clean_total  # nothing billed twice
     assert all(c["machine"] == 143 for c in status(run)["languages"].values())
-    ledger = (project / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
-    assert "456" in ledger[0] and ledger[1].endswith("\tok")
+    runs = ledger_runs(project)
+    assert [r.status.startswith("DeepL quota exceeded (456)") for r in runs] == [True, False]
+    assert runs[-1].status == "ok"
 
 
 def test_rejected_key_names_deepl_auth_key(root: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -560,8 +568,21 @@ def translate_process(root: Path, srv: DeepLServer, **extra: str) -> subprocess.
         cwd=root,
         env=subprocess_env(srv, **extra),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+
+
+def hang_every_language(project: Path, srv: DeepLServer) -> None:
+    """Once a few answers are in the ledger, hold every later request: each language's thread then
+    waits on its own hung request, so nothing more can be sent or billed until the run ends."""
+    wait_for(lambda: len(ledger_lines(project)) >= 2)
+    srv.hang_next(100)
+    wait_for(lambda: srv.pending_faults == 100 - len(TARGETS))
+
+
+def ledger_lines(root: Path) -> list[str]:
+    path = root / "translations" / "ledger.tsv"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
@@ -615,6 +636,53 @@ def test_kill_9_mid_run_leaves_valid_catalogs_and_rerun_does_not_rebill(
         rest = [t for t in units if t not in done[lang]]
         assert srv.billed_by_target.get(target, 0) - billed.get(target, 0) == billable(rest)
     assert all(c["machine"] == 193 for c in status(run)["languages"].values())
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_every_language_and_says_what_was_saved(
+    open_project: OpenProject, srv: DeepLServer, sig: signal.Signals, code: int
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})  # 4 requests per language
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        hang_every_language(project, srv)
+        sent = len(srv.translate_requests)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)  # the default handler waits for the hung requests
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == code
+    line = one_line(stderr.decode())
+    assert f"interrupted by {sig.name}: stopped sending" in line and "ledger.tsv" in line
+    assert len(srv.translate_requests) == sent and srv.pending_faults == 100 - len(TARGETS)  # nothing sent after
+    last = report.last_run(project / "translations" / "ledger.tsv")
+    assert last is not None and last.status == f"interrupted by {sig.name}"
+    assert last.billed == srv.billed_total == sum(saved_characters(project).values())
+    for po in po_files(project):
+        msgfmt_check(po)
+
+
+def test_after_kill_9_the_ledger_holds_every_bill_and_report_adds_it_up(
+    open_project: OpenProject, run: Run, srv: DeepLServer
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        hang_every_language(project, srv)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    killed = report.last_run(project / "translations" / "ledger.tsv")
+    assert killed is not None and killed.status == report.NO_END
+    assert killed.billed == srv.billed_total == sum(saved_characters(project).values())
+    assert sum(b.requests for b in killed.languages) == sum(r["status"] == 200 for r in srv.translate_requests)
+
+    srv.reset()
+    assert run("translate").code == 0
+    md = run("report", "--markdown", "--ledger").out
+    assert f"**{srv.billed_total:,} characters billed.**" in md and "completed" in md
 
 
 def test_second_concurrent_run_refuses(root: Path, run: Run, srv: DeepLServer) -> None:

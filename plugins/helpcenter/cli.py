@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, qa, report, review, status, translate
+from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate
 from .errors import HelpcenterError
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
@@ -50,7 +50,7 @@ def _pages(project: Project, paths: list[str]) -> list[str] | None:
 def _corpus(args: argparse.Namespace, project: Project, languages: list[Language]) -> Corpus:
     corpus = load_corpus(project, languages, _pages(project, getattr(args, "paths", [])))
     fatal = [f for f in corpus.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
-    fatal += [f for f in corpus.findings if "cannot be read" in f.message]
+    fatal += [f for f in corpus.findings if f.message.startswith(catalog.UNREADABLE)]
     if fatal and args.command != "check":
         for f in fatal:
             err.print(str(f), markup=False)
@@ -76,8 +76,8 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
         out.print(table)
         return 0
     client = translate.client_from_env()
-    started = time.monotonic()
-    with translate.run_lock(project.translations):
+    session = translate.Session(translate.Ledger(project.translations / report.LEDGER))
+    with locks.run_lock(project.translations), translate.stop_on_signals(session):
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -87,13 +87,27 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
             disable=not err.is_terminal,
         ) as bar:
             tasks = {p.lang.code: bar.add_task(f"{p.lang.code} ({p.lang.deepl})", total=len(p.jobs)) for p in plans}
-            outcomes = translate.run(client, corpus, plans, glossary, lambda code, n: bar.advance(tasks[code], n))
-        translate.append_ledger(project.translations / "ledger.tsv", outcomes, started)
+            outcomes = translate.run(
+                client, corpus, plans, glossary, session, lambda code, n: bar.advance(tasks[code], n)
+            )
+        failed = next((o.error for o in outcomes if o.error), None)
+        stopped = signal.Signals(session.signal).name if session.signal else None
+        session.ledger.end(f"interrupted by {stopped}" if stopped else failed or "ok")
     table = Table("language", "units", "requests", "billed characters", title="DeepL")
     for o in outcomes:
         table.add_row(o.lang, str(o.units), str(o.requests), str(o.billed))
     out.print(table)
-    failed = next((o.error for o in outcomes if o.error), None)
+    for o in outcomes:
+        for note in o.notes:
+            out.print(note, markup=False)
+    if stopped:
+        requests, billed = sum(o.requests for o in outcomes), sum(o.billed for o in outcomes)
+        err.print(
+            f"helpcenter translate: interrupted by {stopped}: stopped sending; the {requests} answered request(s)"
+            f" ({billed} characters billed) are saved in the catalogs and {report.LEDGER}; run it again for the rest",
+            markup=False,
+        )
+        return 128 + int(session.signal or 0)
     if failed:
         err.print(f"helpcenter translate: {failed}", markup=False)
         return 1
