@@ -300,7 +300,7 @@ def test_reviewed_units_are_never_overwritten(root: Path, run: Run, srv: DeepLSe
     assert target is not None
     target.msgstr = reviewed
     po.save()
-    assert run("review", "--approve", "--lang", "en").code == 0
+    assert run("review", "--approve", "--lang", "en", "--reviewer", "Rei Tanaka").code == 0
 
     sent = len(srv.translate_requests)
     assert run("translate").code == 0

@@ -132,14 +132,19 @@ def set_qa_error(entry: polib.POEntry, message: str | None) -> None:
 
 
 def approve(entry: polib.POEntry) -> bool:
-    """Mark a translated entry reviewed, as an editor does when it clears fuzzy."""
+    """Mark a translated entry reviewed exactly as a PO editor does when the reviewer clears fuzzy:
+    the flag and the previous source (`#|`) go, the comments stay. A `qa-error:` comment is for the
+    reviewer to remove once the markup is fixed: approving does not fix it."""
     if not entry.msgstr or not entry.fuzzy:
         return False
     entry.flags.remove("fuzzy")
     entry.previous_msgid = None
-    for mark in (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK):
-        set_comment(entry, mark, None)
     return True
+
+
+def set_reviewer(po: polib.POFile, name: str) -> None:
+    """Who approved last, where PO editors write it (Poedit: `Last-Translator`)."""
+    po.metadata["Last-Translator"] = name
 
 
 def copy_translation(source: polib.POEntry, target: polib.POEntry) -> None:

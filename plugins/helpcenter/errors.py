@@ -30,3 +30,18 @@ class HelpcenterError(Exception):
 def display(path: Path, root: Path) -> str:
     """A path as the user typed it in the repository: relative to the project's root when inside it."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """A text file of the project, read as MkDocs reads Markdown (UTF-8, a leading BOM dropped); a
+    file in another encoding (Shift_JIS, say) is an error naming it and the first bad line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HelpcenterError(
+            f"not valid UTF-8 (byte {data[exc.start]:#04x})",
+            shown or str(path),
+            data[: exc.start].count(b"\n") + 1,
+            "save the file as UTF-8",
+        ) from None
