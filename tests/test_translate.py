@@ -797,3 +797,31 @@ def test_the_key_never_reaches_output_files_or_the_site(root: Path, run: Run, sr
     for path in root.rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("damage", ["duplicate msgid", "byte-order mark"])
+def test_a_catalog_msgfmt_rejects_is_an_error_and_never_rewritten(root: Path, run: Run, damage: str) -> None:
+    """Issue 15: a duplicate msgid used to replace the reviewed translation in silence, and the next
+    translate made the loss permanent. Both files are rejected by GNU msgfmt; so are they here."""
+    assert run("translate", "--lang", "en").code == 0
+    path = catalog.catalog_path(root / "translations", "en", "support/contact.md")
+    if damage == "duplicate msgid":
+        reviewed = f'\n#, fuzzy\nmsgid "{CONTACT_PARAGRAPH}"\nmsgstr "A reviewer\'s translation"\n'
+        path.write_bytes(path.read_bytes() + reviewed.encode())
+        line = len(path.read_text(encoding="utf-8").splitlines()) - 2
+    else:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        line = 1
+    damaged = path.read_bytes()
+    msgfmt = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert msgfmt.returncode != 0, "GNU msgfmt accepts the file: the test no longer plants what it rejects"
+    edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")  # work for translate on this page
+
+    check = run("check")
+    assert (
+        check.code == 1 and f"translations/en/support/contact.po:{line}: error: the PO file cannot be read" in check.err
+    )
+    for args in (["translate", "--lang", "en"], ["review", "--approve", "--all", "--reviewer", "R"]):
+        result = run(*args)
+        assert result.code == 2 and "translations/en/support/contact.po" in result.err, result.err
+        assert path.read_bytes() == damaged
