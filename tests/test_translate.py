@@ -22,8 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import deepl
 import polib
 import pytest
+from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
 import deepl_server  # tests/ is on sys.path (no __init__.py)
 from conftest import GLOSSARY, Run, article, make_project, write_mkdocs_yml
@@ -426,12 +428,16 @@ def dictionaries(created: Any) -> list[tuple[str, str]]:
 
 
 def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, run: Run, srv: DeepLServer) -> None:
+    other_site = deepl.DeepLClient(srv.auth_key, server_url=srv.url).create_multilingual_glossary(
+        "helpcenter-help.other.example-0123456789ab",
+        [MultilingualGlossaryDictionaryEntries("ja", "en", {"出金": "payout"})],
+    )  # another help center on the same DeepL account
     assert run("translate").code == 0
-    [created] = glossary_calls(srv, "POST")
+    [_, created] = glossary_calls(srv, "POST")
     terms = glossary(root)
-    assert created["body"]["name"] == f"helpcenter-{terms.digest()}"
+    assert created["body"]["name"] == f"helpcenter-help.example-{terms.digest()}"
     assert dictionaries(created) == [("ja", "en"), ("ja", "ko"), ("ja", "zh")]
-    [first_id] = srv.glossary_ids
+    [first_id] = set(srv.glossary_ids) - {other_site.glossary_id}
     titles = {"お問い合わせの方法", "注文を取り消す"}
     for record in srv.translate_requests:
         assert record["body"]["glossary_id"] == first_id
@@ -443,7 +449,7 @@ def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, ru
     edit(root, "support/contact.md", "取引の日時", "取引の日付と時刻")
     sent = len(srv.translate_requests)
     assert run("translate").code == 0
-    assert len(glossary_calls(srv, "POST")) == 1
+    assert len(glossary_calls(srv, "POST")) == 2
     assert [r["body"]["glossary_id"] for r in srv.translate_requests[sent:]] == [first_id] * 3
 
     # A changed glossary: a new one named by the new hash, the old one deleted.
@@ -454,10 +460,11 @@ def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, ru
     edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")
     sent = len(srv.translate_requests)
     assert run("translate").code == 0
-    assert len(glossary_calls(srv, "POST")) == 2
-    assert glossary_calls(srv, "POST")[-1]["body"]["name"] == f"helpcenter-{glossary(root).digest()}"
+    assert len(glossary_calls(srv, "POST")) == 3
+    assert glossary_calls(srv, "POST")[-1]["body"]["name"] == f"helpcenter-help.example-{glossary(root).digest()}"
     assert [r["path"] for r in glossary_calls(srv, "DELETE")] == [f"/v3/glossaries/{first_id}"]
-    [second_id] = srv.glossary_ids
+    assert other_site.glossary_id in srv.glossary_ids  # another site's glossary is not ours to delete
+    [second_id] = set(srv.glossary_ids) - {other_site.glossary_id}
     assert second_id != first_id
     assert [r["body"]["glossary_id"] for r in srv.translate_requests[sent:]] == [second_id] * 3
     assert entry(root, "en", "support/contact.md", "取引の金額と数量").msgstr == "⟦EN-US⟧取引のamountと数量"
@@ -825,3 +832,28 @@ def test_a_catalog_msgfmt_rejects_is_an_error_and_never_rewritten(root: Path, ru
         result = run(*args)
         assert result.code == 2 and "translations/en/support/contact.po" in result.err, result.err
         assert path.read_bytes() == damaged
+
+
+def test_a_key_with_a_line_break_inside_is_never_printed(
+    root: Path, run: Run, srv: DeepLServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head, tail = srv.auth_key[:12], srv.auth_key[12:]
+    monkeypatch.setenv("DEEPL_AUTH_KEY", f"{head}\n{tail}")  # pasted over two lines
+    result = run("translate")
+    assert result.code == 2
+    assert "DEEPL_AUTH_KEY has a space, a line break" in one_line(result.err)
+    assert head not in result.out + result.err and tail not in result.out + result.err
+    assert srv.requests == []
+
+
+def test_rewritten_catalogs_keep_their_mode(root: Path, run: Run) -> None:
+    assert run("translate", "--lang", "en").code == 0
+    path = catalog.catalog_path(root / "translations", "en", "support/contact.md")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # a new file: as any file the user creates
+    path.chmod(0o640)
+    edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")
+    assert run("translate", "--lang", "en").code == 0
+    assert "取引の金額と数量" in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ PREV_MARK = "previous translation:"
 GLOSSARY_MARK = "glossary:"
 _MARKS = (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK, "translated-by:")
 FUZZY_MATCH_RATIO = 0.6
+_UMASK = os.umask(0o022)  # read once (it can only be read by setting it), and set back at once
+os.umask(_UMASK)
 _WRAP = 79
 _STRING_LINE = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"')
 _TERMINATED = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"(?:[^"\\]|\\.)*"\s*$')
@@ -345,9 +348,18 @@ def save(po: polib.POFile, path: Path) -> bool:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace a file's content so that readers see the old or the new file, never a part."""
+    """Replace a file's content so that readers see the old or the new file, never a part.
+
+    The new file keeps the mode of the one it replaces (a new file gets the umask's), not the 0600 of
+    a temporary file: a catalog stays readable by the group or the web server that read it before.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()

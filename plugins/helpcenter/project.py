@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -51,6 +52,7 @@ class Project:
     data: Path
     site_name: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    id: str = ""  # this site among others on one DeepL account: `project_id`, or site_url's host
 
     def language(self, code: str) -> Language:
         for lang in self.languages:
@@ -138,6 +140,7 @@ def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dic
         data=root / options.get("data_dir", "data"),
         site_name=str(mkdocs.get("site_name", "")),
         options=options,
+        id=str(options.get("project_id") or urlsplit(str(mkdocs.get("site_url") or "")).hostname or ""),
     )
 
 

@@ -121,6 +121,11 @@ def client_from_env() -> deepl.DeepLClient:
     key = os.environ.get("DEEPL_AUTH_KEY", "").strip()
     if not key:
         raise TranslateError("DEEPL_AUTH_KEY is not set: export DEEPL_AUTH_KEY=<your DeepL API key> and run again")
+    if any(c.isspace() or not c.isprintable() for c in key):  # a key pasted with a line break: never echo it
+        raise TranslateError(
+            f"DEEPL_AUTH_KEY has a space, a line break or a control character inside ({len(key)} characters)",
+            hint="copy the key again from your DeepL account, on one line",
+        )
     timeout = os.environ.get("HELPCENTER_DEEPL_TIMEOUT")
     retries = os.environ.get("HELPCENTER_DEEPL_RETRIES")
     if timeout:
@@ -131,7 +136,14 @@ def client_from_env() -> deepl.DeepLClient:
 
 
 def explain(exc: Exception) -> str:
-    """One line a user can act on, for each way DeepL can refuse."""
+    """One line a user can act on, for each way DeepL can refuse; never the key, whatever a library
+    puts in its message."""
+    message = _explain(exc)
+    key = os.environ.get("DEEPL_AUTH_KEY", "").strip()
+    return message.replace(key, "<DEEPL_AUTH_KEY>") if key else message
+
+
+def _explain(exc: Exception) -> str:
     if isinstance(exc, deepl.QuotaExceededException):
         return "DeepL quota exceeded (456): what was translated so far is saved; rerun when the quota resets"
     if isinstance(exc, deepl.AuthorizationException):
@@ -146,15 +158,30 @@ def explain(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def glossary_prefix(project_id: str) -> str:
+    """The start of the names of this site's glossaries; one DeepL account may serve several sites."""
+    if not project_id:
+        raise TranslateError(
+            "mkdocs.yml has no site_url: DeepL glossaries are named after the site",
+            hint="set site_url (or the helpcenter plugin's project_id) in mkdocs.yml",
+        )
+    return f"helpcenter-{project_id}-"
+
+
 def ensure_glossary(
-    client: deepl.DeepLClient, glossary: Glossary, languages: list[Language], needed: list[Language] | None = None
+    client: deepl.DeepLClient,
+    glossary: Glossary,
+    languages: list[Language],
+    needed: list[Language] | None = None,
+    project_id: str = "",
 ) -> str | None:
     """The id of our multilingual glossary (a dictionary per language of `languages`), uploaded only
     when its content changed (named by hash) or it has no dictionary for a language in `needed` (one
-    just added to mkdocs.yml)."""
+    just added to mkdocs.yml). Older glossaries of this site are deleted; other sites' stay."""
     if not glossary.terms and not glossary.keep:
         return None
-    name = f"helpcenter-{glossary.digest()}"
+    prefix = glossary_prefix(project_id)
+    name = prefix + glossary.digest()
     wanted = {_glossary_lang(lang) for lang in (needed or languages) if glossary.pairs(lang.code)}
     existing = client.list_multilingual_glossaries()
     for info in existing:
@@ -168,8 +195,8 @@ def ensure_glossary(
     if not dictionaries:
         return None
     created = client.create_multilingual_glossary(name, dictionaries)
-    for info in existing:  # older versions of ours
-        if info.name.startswith("helpcenter-"):
+    for info in existing:  # older versions of this site's
+        if info.name.startswith(prefix):
             client.delete_multilingual_glossary(info)
     return str(created.glossary_id)
 
@@ -373,8 +400,9 @@ def run(
     glossary_id = None
     needed = [p.lang for p in plans if p.jobs]
     if needed and not session.stop.is_set():
+        glossary_prefix(corpus.project.id)  # a configuration error is said before anything is sent
         try:
-            glossary_id = ensure_glossary(client, glossary, list(corpus.project.languages), needed)
+            glossary_id = ensure_glossary(client, glossary, list(corpus.project.languages), needed, corpus.project.id)
         except Exception as exc:  # the same fault as on a translate request: the same exit
             for o in outcomes:
                 o.error = explain(exc)

@@ -22,3 +22,4 @@ class HelpcenterConfig(Config):
     strict_incidents = opt.Type(bool, default=True)
     staging_dir = opt.Type(str, default=".cache/helpcenter/docs")
     cache_file = opt.Type(str, default=".cache/helpcenter/pages.pickle")  # "" turns the cache off
+    project_id = opt.Type(str, default="")  # names this site's DeepL glossaries (default: site_url's host)

@@ -32,6 +32,7 @@ from mkdocs.utils import get_relative_url
 from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked
+from ..errors import HelpcenterError, display
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
@@ -40,8 +41,30 @@ from .jinja import MemoryBytecodeCache
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
 THEME_CSS = "helpcenter/theme.css"  # accessibility fixes to Material's defaults (a theme dir file, copied to the site)
+STAGING_MARK = ".helpcenter-staging"  # in a staging folder the plugin created: its contents are the plugin's
 _SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
 _HREFLANG = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _claim(staging: Path, root: Path, docs: Path) -> None:
+    """Make sure the staging folder is ours before anything in it is deleted: a folder inside .cache/,
+    or one that carries the mark the plugin leaves in a folder it created. `staging_dir: .` would
+    otherwise delete docs/, translations/ and .git."""
+    cache = root / ".cache"
+    ours = (
+        (staging / STAGING_MARK).is_file()
+        or not staging.exists()
+        or (staging.is_relative_to(cache) and staging != cache)
+    )
+    if not ours or staging.is_relative_to(docs) or docs.is_relative_to(staging):
+        raise project_mod.ConfigError(
+            f"staging_dir: {display(staging, root)} is not a folder of the plugin's own; "
+            "everything in it that the plugin did not write would be deleted",
+            "mkdocs.yml",
+            hint="use a folder inside .cache/ (the default: .cache/helpcenter/docs) or a new folder",
+        )
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / STAGING_MARK).touch()
 
 
 def _url(page: str) -> str:
@@ -66,6 +89,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            return self._configure(config)
+        except HelpcenterError as exc:  # a mistake in a file of the project: one message, no traceback
+            raise PluginError(f"helpcenter: {exc}") from None
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         i18n = config.plugins.get("i18n")
         if i18n is None:
             raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
@@ -80,14 +109,15 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         staging = (root / self.config.staging_dir).resolve()
         self.source_docs = self.source_docs if docs == staging and self.source_docs else docs
         self.staging = staging
+        _claim(staging, root, self.source_docs)
         options = dict(self.config)
         options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
-        try:
-            project = project_mod.build(
-                root, {"docs_dir": self.source_docs, "site_name": config.site_name}, options, dict(i18n.config)
-            )
-        except project_mod.ConfigError as exc:
-            raise PluginError(str(exc)) from None
+        project = project_mod.build(
+            root,
+            {"docs_dir": self.source_docs, "site_name": config.site_name, "site_url": config.site_url},
+            options,
+            dict(i18n.config),
+        )
         cache_file = root / self.config.cache_file if self.config.cache_file else None
         if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
             gc.unfreeze()
@@ -120,8 +150,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         for (page, lang), shown in self.shown.items():
             if shown.text is not None:
                 wanted[page[:-3] + f".{lang}.md"] = shown.text
-        self.staging.mkdir(parents=True, exist_ok=True)
-        keep: set[Path] = set()
+        keep: set[Path] = {self.staging / STAGING_MARK}
         for rel, text in wanted.items():
             target = self.staging / rel
             keep.add(target)
