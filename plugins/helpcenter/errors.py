@@ -35,13 +35,17 @@ def display(path: Path, root: Path) -> str:
 def read_text(path: Path, shown: str | None = None) -> str:
     """A text file of the project, read as MkDocs reads Markdown (UTF-8, a leading BOM dropped); a
     file in another encoding (Shift_JIS, say) is an error naming it and the first bad line."""
-    data = path.read_bytes()
+    return decode(path.read_bytes(), shown or str(path))
+
+
+def decode(data: bytes, shown: str) -> str:
+    """`read_text` of bytes already read (and hashed) by the caller."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise HelpcenterError(
             f"not valid UTF-8 (byte {data[exc.start]:#04x})",
-            shown or str(path),
+            shown,
             data[: exc.start].count(b"\n") + 1,
             "save the file as UTF-8",
         ) from None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import catalog, meta
 from .catalog import CatalogError, Merged, State
+from .errors import HelpcenterError, decode, display
 from .meta import Finding
 from .placeholders import Expander, load_channels
 from .project import Language, Project
@@ -112,10 +113,24 @@ def empty_corpus(project: Project, languages: list[Language] | None = None) -> C
     return Corpus(project, {}, {}, {}, [], Expander(project.exchange, channels, project.default), languages)
 
 
-def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[str]) -> LoadedPage:
-    """Parse one source page, check its front matter and placeholders, merge its catalogs."""
+def load_page(
+    corpus: Corpus,
+    page: str,
+    categories: list[str],
+    incidents: list[str],
+    files: dict[Path, bytes] | None = None,
+) -> LoadedPage:
+    """Parse one source page, check its front matter and placeholders, merge its catalogs.
+
+    `files`: the page's and its catalogs' bytes when the caller read them already (the page cache
+    hashes them): what is parsed is exactly what was hashed. A catalog missing there is empty.
+    """
     project = corpus.project
-    source = (project.docs / page).read_text(encoding="utf-8")
+    path = project.docs / page
+    try:
+        source = decode(files[path] if files is not None else path.read_bytes(), f"docs/{page}")
+    except HelpcenterError as exc:  # not UTF-8: a finding like any other, so that `check` lists them all
+        return LoadedPage("", None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc.message}; {exc.hint}")])
     try:
         doc = parse(page, source)
     except FrontMatterError as exc:
@@ -123,7 +138,7 @@ def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[
             source, None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc}; fix the YAML between the `---` lines")]
         )
     findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
-    merged = {lang.code: merge_catalog(project, doc, lang.code, findings) for lang in corpus.languages}
+    merged = {lang.code: merge_catalog(project, doc, lang.code, findings, files) for lang in corpus.languages}
     return LoadedPage(source, doc, merged, findings)
 
 
@@ -144,13 +159,15 @@ def load_corpus(project: Project, languages: list[Language] | None = None, pages
     return corpus
 
 
-def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Finding]) -> Merged:
+def merge_catalog(
+    project: Project, doc: Document, lang: str, findings: list[Finding], files: dict[Path, bytes] | None = None
+) -> Merged:
     path = catalog.catalog_path(project.translations, lang, doc.path)
-    display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+    where = display(path, project.root)
     try:
-        po = catalog.load(path, lang, doc.path, display)
+        po = catalog.load(path, lang, doc.path, where, files.get(path, b"") if files is not None else None)
     except CatalogError as exc:
-        findings.append(Finding(display, exc.line or 1, exc.message))
+        findings.append(Finding(where, exc.line or 1, exc.message))
         po = catalog.new_catalog(lang, doc.path)
     return catalog.merge(doc.units, po, f"docs/{doc.path}")
 
