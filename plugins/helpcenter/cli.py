@@ -258,7 +258,7 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
             base = Path(args.base).resolve() if args.base else path.parent
             if not path.is_relative_to(base):
                 raise UserError(
-                    f"{raw}: not under --base {args.base}; pass the folder that mirrors docs/ as --base", raw
+                    f"not under --base {args.base}", raw, hint="pass the folder that mirrors docs/ as --base"
                 )
             page = path.relative_to(base).as_posix()
             if page not in corpus.docs:

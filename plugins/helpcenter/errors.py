@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 
 class HelpcenterError(Exception):
     """What is wrong, where (`path`, `line`) and what to do about it (`hint`), said in one line."""
@@ -49,3 +51,11 @@ def decode(data: bytes, shown: str) -> str:
             data[: exc.start].count(b"\n") + 1,
             "save the file as UTF-8",
         ) from None
+
+
+def yaml_error(exc: yaml.YAMLError, shown: str, first_line: int = 1) -> HelpcenterError:
+    """A YAML syntax error as one line naming the file and line (`first_line`: where the YAML starts)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + first_line if mark is not None else first_line
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return HelpcenterError(f"not valid YAML: {problem}", shown, line, "fix the YAML there")

@@ -6,6 +6,7 @@ translating and checking work in a plain Python environment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,13 @@ def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any] | None:
 def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dict[str, Any]) -> Project:
     """A Project from mkdocs.yml's values (shared by the CLI and the MkDocs plugin)."""
     langs = i18n.get("languages") or []
+    for n, lang in enumerate(langs if isinstance(langs, list) else [langs], 1):
+        if not isinstance(lang, Mapping) or not isinstance(lang.get("locale"), str):
+            raise ConfigError(
+                f"the i18n plugin's languages: entry {n} ({lang!r}) has no `locale:`",
+                "mkdocs.yml",
+                hint="write each language as `- locale: en` with `name:` and `build: true` under it",
+            )
     default = next((lang["locale"] for lang in langs if lang.get("default")), "ja")
     per_lang: dict[str, Any] = options.get("languages") or {}
     languages = []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import deepl
 import polib
@@ -33,6 +34,7 @@ from .glossary import Glossary
 from .pages import Corpus, po_path
 from .project import Language
 
+N = TypeVar("N", int, float)
 MAX_TEXTS = 50  # DeepL: texts per request
 MAX_BYTES = 120 * 1024  # DeepL: 128 KiB per request; the rest is left for the other fields
 ENGINE = "deepl"
@@ -126,13 +128,28 @@ def client_from_env() -> deepl.DeepLClient:
             f"DEEPL_AUTH_KEY has a space, a line break or a control character inside ({len(key)} characters)",
             hint="copy the key again from your DeepL account, on one line",
         )
-    timeout = os.environ.get("HELPCENTER_DEEPL_TIMEOUT")
-    retries = os.environ.get("HELPCENTER_DEEPL_RETRIES")
-    if timeout:
-        deepl.http_client.min_connection_timeout = float(timeout)
-    if retries:
-        deepl.http_client.max_network_retries = int(retries)
+    timeout = _number("HELPCENTER_DEEPL_TIMEOUT", float)
+    retries = _number("HELPCENTER_DEEPL_RETRIES", int)
+    if timeout is not None:
+        deepl.http_client.min_connection_timeout = timeout
+    if retries is not None:
+        deepl.http_client.max_network_retries = retries
     return deepl.DeepLClient(key, server_url=os.environ.get("DEEPL_SERVER_URL") or None, send_platform_info=False)
+
+
+def _number(name: str, kind: type[N]) -> N | None:
+    """An optional numeric setting from the environment, or an error naming it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = kind(-1)
+    if value < 0:
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise TranslateError(f"{name}={raw!r} is not {what}", hint=f"e.g. {name}=3, or unset it")
+    return value
 
 
 def explain(exc: Exception) -> str:
