@@ -510,7 +510,7 @@ def test_quota_exceeded_mid_run_keeps_work_and_rerun_bills_only_the_rest(
 def test_rejected_key_names_deepl_auth_key(root: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPL_AUTH_KEY", "not-the-key")
     result = run("translate")
-    assert result.code != 0
+    assert result.code == 1  # refused on the glossary request: the same exit as on a translate request
     line = one_line(result.err)
     assert "403" in line and "DEEPL_AUTH_KEY" in line
     assert po_files(root) == []
@@ -519,7 +519,7 @@ def test_rejected_key_names_deepl_auth_key(root: Path, run: Run, monkeypatch: py
 def test_403_on_translate_names_deepl_auth_key(root: Path, run: Run, srv: DeepLServer) -> None:
     srv.fail_next(403)
     result = run("translate")
-    assert result.code != 0
+    assert result.code == 1
     assert "DEEPL_AUTH_KEY" in one_line(result.err)
 
 
@@ -707,11 +707,30 @@ def test_second_concurrent_run_refuses(root: Path, run: Run, srv: DeepLServer) -
         proc.wait()
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over(root: Path, run: Run) -> None:
-    dead = subprocess.Popen(["true"])
-    dead.wait()
+HOLD_LOCK = """
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.write(f"{os.getpid()}\\n"); f.flush()
+print("locked", flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_lock_of_a_run_killed_with_9_is_released_by_the_kernel(root: Path, run: Run) -> None:
+    """A run that dies without cleaning up (kill -9) must not block the next one, while a live one does."""
     lock = root / "translations" / ".lock"
-    lock.write_text(f"{dead.pid}\n")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        refused = run("translate")
+        assert refused.code == 2 and f"(pid {holder.pid})" in refused.err  # the lock is real while it lives
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert lock.read_text() == f"{holder.pid}\n"  # the dead run's pid is still in the file
     result = run("translate")
     assert result.code == 0, result.err
     assert lock.read_text() == ""  # held during the run, released after it
