@@ -36,8 +36,10 @@ install: $(STAMP)  ## create .venv from the lock (every target that needs it doe
 system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 	bash scripts/system-deps.sh
 
-bench: $(STAMP)
+bench: $(STAMP)  ## prints every figure of the README's Performance and Search sections
 	$(BIN)/python scripts/bench_build.py
+	if command -v valgrind >/dev/null; then $(BIN)/python scripts/bench_build.py --instructions --articles 50; \
+	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py
 	$(BIN)/python scripts/bench_search.py
 
