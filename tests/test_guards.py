@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import sitekit
 from conftest import article, make_project
 from helpcenter import cache
 from helpcenter.pages import load_page
@@ -30,14 +30,7 @@ def project_with(tmp_path: Path, **options: str) -> Path:
 
 
 def build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return sitekit.run(["mkdocs", "build"], root)
 
 
 def files(root: Path) -> list[str]:

@@ -3,15 +3,13 @@ and what to do: a HelpcenterError, never a traceback (issue 16, "one error type"
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+import sitekit
 from conftest import Run, article, make_project
 
 PAGE = "docs/support/contact.md"
@@ -89,14 +87,7 @@ def test_each_mistake_is_one_line_naming_the_file(name: str, root: Path, run: Ru
 def test_the_build_says_the_same_without_a_traceback(name: str, root: Path) -> None:
     plant, _, message = MISTAKES[name]
     plant(root)
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"],
-        cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    build = sitekit.run(["mkdocs", "build"], root)
     assert build.returncode != 0
     assert message.replace(": error:", ":") in build.stderr.replace(": error:", ":")
     assert "Traceback" not in build.stderr
