@@ -92,9 +92,14 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
             disable=not err.is_terminal,
         ) as bar:
             tasks = {p.lang.code: bar.add_task(f"{p.lang.code} ({p.lang.deepl})", total=len(p.jobs)) for p in plans}
-            outcomes = translate.run(
-                client, corpus, plans, glossary, session, lambda code, n: bar.advance(tasks[code], n)
-            )
+            try:
+                outcomes = translate.run(
+                    client, corpus, plans, glossary, session, lambda code, n: bar.advance(tasks[code], n)
+                )
+            except BaseException as exc:  # the bills so far are in the ledger: say how their run ended
+                if session.ledger.lines:
+                    session.ledger.end("stopped by an error: " + " ".join(str(exc).split())[:200])
+                raise
         failed = next((o.error for o in outcomes if o.error), None)
         stopped = signal.Signals(session.signal).name if session.signal else None
         session.ledger.end(f"interrupted by {stopped}" if stopped else failed or "ok")
