@@ -670,6 +670,29 @@ def test_a_signal_stops_every_language_and_says_what_was_saved(
         msgfmt_check(po)
 
 
+def test_answers_to_requests_in_flight_at_the_signal_are_saved_and_billed(
+    open_project: OpenProject, srv: DeepLServer
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        wait_for(lambda: len(ledger_lines(project)) >= 2)
+        srv.hold_next(len(TARGETS))  # one request per language, held in flight
+        srv.hang_next(100)  # and nothing after them is ever answered
+        wait_for(lambda: srv.pending_faults == 100)
+        proc.send_signal(signal.SIGINT)
+        srv.release_held()  # the answers come back after (or just as) the signal arrives
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130, stderr
+    held = [r for r in srv.translate_requests if r["status"] == 200][-len(TARGETS) :]
+    assert all(r["billed"] for r in held)
+    last = report.last_run(project / "translations" / "ledger.tsv")
+    assert last is not None and last.billed == srv.billed_total == sum(saved_characters(project).values())
+
+
 def test_after_kill_9_the_ledger_holds_every_bill_and_report_adds_it_up(
     open_project: OpenProject, run: Run, srv: DeepLServer
 ) -> None:
