@@ -119,3 +119,17 @@ def test_import_of_a_file_outside_base_is_an_error(root: Path, run: Run, tmp_pat
     result = run("import", "--lang", "en", "--translator", "Ann", "--base", "en", str(elsewhere))
     assert result.code == 2
     assert f"{elsewhere}: not under --base en" in result.err
+
+
+def test_a_site_without_site_url_or_project_id_is_told_before_anything_is_sent(
+    root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Glossaries are named after the site, so that one DeepL account can serve several help centers."""
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    del config["site_url"]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("DEEPL_AUTH_KEY", "unused")
+    monkeypatch.setenv("DEEPL_SERVER_URL", "http://127.0.0.1:9")  # nothing may be sent anywhere
+    result = run("translate")
+    assert result.code == 2
+    assert "mkdocs.yml has no site_url" in result.err and "project_id" in result.err

@@ -870,7 +870,11 @@ def test_a_catalog_msgfmt_rejects_is_an_error_and_never_rewritten(root: Path, ru
     assert (
         check.code == 1 and f"translations/en/support/contact.po:{line}: error: the PO file cannot be read" in check.err
     )
-    for args in (["translate", "--lang", "en"], ["review", "--approve", "--all", "--reviewer", "R"]):
+    for args in (
+        ["translate", "--lang", "en"],
+        ["review", "--approve", "--all", "--reviewer", "R"],
+        ["import", "--lang", "en", "--translator", "T", "--base", "docs", "docs/support/contact.md"],
+    ):
         result = run(*args)
         assert result.code == 2 and "translations/en/support/contact.po" in result.err, result.err
         assert path.read_bytes() == damaged

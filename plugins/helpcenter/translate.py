@@ -277,14 +277,13 @@ class Saver:
         self.own.setdefault(page, set()).add(entry.msgid)
 
     def save(self, pages: set[str]) -> None:
-        project = self.corpus.project
-        with locks.write_lock(project.translations):
+        with locks.write_lock(self.corpus.project.translations):
             for page in sorted(pages):
-                self._save(
-                    page, po_path(project, self.lang, page), display(po_path(project, self.lang, page), project.root)
-                )
+                self._save(page)
 
-    def _save(self, page: str, path: Path, where: str) -> None:
+    def _save(self, page: str) -> None:
+        path = po_path(self.corpus.project, self.lang, page)
+        where = display(path, self.corpus.project.root)
         try:
             on_disk = catalog.load(path, self.lang, page, where)
         except catalog.CatalogError as exc:
