@@ -2,9 +2,11 @@
 
 Only units that are missing or stale are sent, each distinct text once per language. Reviewed work is
 never overwritten: a stale reviewed unit gets the new machine translation as fuzzy, with the old
-source in `#|` and the reviewed text in a comment. Catalogs are saved after every request, atomically,
-so a run that stops (quota, network, kill -9) loses nothing it was billed for and the next run goes on
-from there.
+source in `#|` and the reviewed text in a comment. Each answer is written to the ledger and the
+catalogs before the next request starts (atomically, and without undoing what others saved meanwhile:
+`Saver`), so a run that stops (quota, network, Ctrl-C, SIGTERM, kill -9) loses nothing it was billed
+for but the requests in flight, and the next run goes on from there. A signal stops every language
+(`stop_on_signals`, README "Reliability").
 """
 
 from __future__ import annotations
