@@ -9,7 +9,7 @@ fixed latency per request, and runs the real command three times:
 2. a rerun: nothing changed, so no request at all;
 3. one edited paragraph: billed characters against that unit's characters x languages.
 
-Exits non-zero when the rerun made a request or the edit billed more than expected.
+Exits non-zero when the rerun made a request or the edit did not bill exactly the edited paragraph.
 
     .venv/bin/python scripts/bench_translate.py [--articles 250] [--latency 0.05]
 """
@@ -263,8 +263,10 @@ def main(argv: list[str] | None = None) -> int:
             row.format("one edited paragraph", "all", 1, sent, len(LANGUAGES), f"{billed:,}", f"{wall:.1f} s")
             + f"   expected {inline.encode(new).billable} chars x {len(LANGUAGES)} = {expected:,}"
         )
-        if code or billed > expected:
-            failures.append(f"the edit billed {billed} characters, expected {expected} (exit {code})")
+        if code or billed != expected or sent != len(LANGUAGES):
+            failures.append(
+                f"the edit billed {billed} characters in {sent} request(s), expected {expected} (exit {code})"
+            )
         os.chdir(ROOT)
 
     for failure in failures:

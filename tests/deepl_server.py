@@ -203,6 +203,9 @@ class ApiError(Exception):
         return body
 
 
+_HOLD = "hold"  # a queued fault: answer normally, once release_held() is called
+
+
 class _DropConnection(Exception):
     """Close the connection without answering (hung request released)."""
 
@@ -825,8 +828,9 @@ class DeepLServer:
         self.latency = latency
         self.reorder = reorder
         self.character_limit = character_limit
-        self._faults: deque[int | None] = deque()  # status to answer, None = hang
+        self._faults: deque[int | str | None] = deque()  # status to answer, None = hang, _HOLD = hold
         self._hang_release = threading.Event()
+        self._held_release = threading.Event()
         self._glossaries: dict[str, _Glossary] = {}
 
     # -- lifecycle --------------------------------------------------------
@@ -838,6 +842,7 @@ class DeepLServer:
         self._stopping.clear()
         with self._lock:
             self._hang_release = threading.Event()
+            self._held_release = threading.Event()
         self._httpd = _HTTPServer((self.host, self._requested_port), self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -856,6 +861,7 @@ class DeepLServer:
         self._stopping.set()
         with self._lock:
             self._hang_release.set()
+            self._held_release.set()
         httpd.shutdown()
         httpd.cut_connections()
         httpd.server_close()
@@ -908,6 +914,17 @@ class DeepLServer:
         with self._lock:
             self._faults.extend([None] * count)
 
+    def hold_next(self, count: int = 1) -> None:
+        """Answer the next ``count`` translate requests only once :meth:`release_held`
+        is called: requests that are in flight for as long as a test needs."""
+        with self._lock:
+            self._faults.extend([_HOLD] * count)
+
+    def release_held(self) -> None:
+        """Let the requests held by :meth:`hold_next` be answered."""
+        with self._lock:
+            self._held_release.set()
+
     def quota_after(self, chars: int) -> None:
         """Answer 456 once the billed total would exceed ``chars``.
 
@@ -946,6 +963,8 @@ class DeepLServer:
             self._faults.clear()
             self._hang_release.set()
             self._hang_release = threading.Event()
+            self._held_release.set()
+            self._held_release = threading.Event()
             self._glossaries = {}
             self.latency, self.reorder, self.character_limit = self._defaults
 
@@ -1034,11 +1053,13 @@ class DeepLServer:
         with self._lock:
             faulted = bool(self._faults)
             fault = self._faults.popleft() if faulted else None
-            release = self._hang_release
+            release, held = self._hang_release, self._held_release
         if faulted and fault is None:
             release.wait()
             raise _DropConnection
-        if fault is not None:
+        if fault == _HOLD:
+            held.wait()
+        elif isinstance(fault, int):
             raise ApiError(fault, _fault_message(fault))
 
         params = req.params

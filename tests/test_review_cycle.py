@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import deepl
 import polib
 import pytest
 
 from conftest import Run, article, make_project
 from deepl_server import DeepLServer
-from helpcenter import catalog
+from helpcenter import catalog, cli
 from helpcenter.pages import Corpus, load_corpus
 from helpcenter.project import load as load_project
 
@@ -29,12 +30,16 @@ CONTACT = article(
     """,
 )
 PAGE = "support/contact.md"
+REVIEWER = "Rei Tanaka"
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, srv: DeepLServer, fast_deepl: None) -> Path:
     root = make_project(tmp_path, {PAGE: CONTACT})
     monkeypatch.chdir(root)
+    (tmp_path / "gitconfig").write_text(f"[user]\n\tname = {REVIEWER}\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))  # who approves, as on a reviewer's machine
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("DEEPL_AUTH_KEY", srv.auth_key)
     monkeypatch.setenv("DEEPL_SERVER_URL", srv.url)
     return root
@@ -120,7 +125,7 @@ def test_the_whole_review_cycle(project: Path, run: Run, srv: DeepLServer) -> No
     assert status(run) == {"reviewed": 5, "machine": 0, "stale": 0, "missing": 0}
     entry = find(project, NEW)
     assert not entry.fuzzy and entry.previous_msgid is None and entry.msgstr == f"⟦EN-US⟧{NEW}"
-    assert catalog.comment(entry, catalog.PREV_MARK) is None and catalog.comment(entry, catalog.MT_MARK) is None
+    assert polib.pofile(str(po_path(project))).metadata["Last-Translator"] == REVIEWER
 
 
 def test_an_edit_in_a_po_editor_counts_as_reviewed(project: Path, run: Run, srv: DeepLServer) -> None:
@@ -224,3 +229,123 @@ def test_strict_pages_need_review_even_under_machine(
     assert shown(root, "security/login-alerts.md", "en") == ("reviewed", "")
     assert shown(root, "support/outage-replies.md", "en") == ("reviewed", "")
     assert shown(root, "security/login-alerts.md", "ko") == ("fallback", "unreviewed")
+
+
+OTHER = "通常は二営業日以内に返信します。"
+IMPORTED = article(
+    "How to contact us",
+    """
+    Before contacting us, check your registered phone number.
+
+    ## Reply time
+
+    We usually reply within two business days.
+    """,
+    description="How to contact us.",
+)
+
+
+@pytest.mark.parametrize("meanwhile", ["editor", "review", "import"])
+def test_what_others_save_while_translate_runs_is_kept(
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """A reviewer's save in a PO editor, a `review --approve` or an `import` that lands while DeepL is
+    translating stays: the run applies only its own translations, to entries nobody changed."""
+    assert run("translate", "--lang", "en").code == 0
+    source = project / "docs" / PAGE
+    source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    imported = project / "en" / PAGE
+    imported.parent.mkdir(parents=True)
+    imported.write_text(IMPORTED, encoding="utf-8")
+
+    def other_command() -> None:
+        if meanwhile == "editor":
+            po = polib.pofile(str(po_path(project)))
+            entry = po.find(OTHER)
+            assert entry is not None
+            entry.msgstr, entry.flags = "We usually reply within two business days.", []
+            po.save()
+        elif meanwhile == "review":
+            assert cli.main(["review", "--approve", "--lang", "en", f"docs/{PAGE}:{line_of(project, OTHER)}"]) == 0
+        else:
+            assert cli.main(["import", "--lang", "en", "--translator", "Ann", "--base", "en", str(imported)]) == 0
+
+    real = deepl.DeepLClient.translate_text
+
+    def translate_text(self: deepl.DeepLClient, *args: Any, **kwargs: Any) -> Any:
+        other_command()  # saved while the request is on its way
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(deepl.DeepLClient, "translate_text", translate_text)
+    result = run("translate", "--lang", "en")
+    assert result.code == 0, result.err
+    other, new = find(project, OTHER), find(project, NEW)
+    assert not other.fuzzy
+    if meanwhile == "import":  # import wrote the unit DeepL was translating: the person's text stays
+        assert new.msgstr == "Before contacting us, check your registered phone number." and not new.fuzzy
+        assert f"translations/en/{PAGE[:-3]}.po:" in result.out and "changed on disk during the run" in result.out
+    else:
+        assert (
+            other.msgstr.endswith("within two business days.")
+            if meanwhile == "editor"
+            else other.msgstr.startswith("⟦")
+        )
+        assert new.msgstr == f"⟦EN-US⟧{NEW}" and catalog.state(new) is catalog.State.MACHINE
+        assert "changed on disk" not in result.out
+
+
+def test_approving_on_the_command_line_leaves_the_file_an_editor_leaves(
+    project: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("translate", "--lang", "en").code == 0
+    source = project / "docs" / PAGE
+    source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    assert run("translate", "--lang", "en").code == 0  # NEW: machine, with `#|` and the previous translation
+    before = polib.pofile(str(po_path(project)))
+
+    editor = polib.pofile(str(po_path(project)))  # what Poedit does when "Needs work" is switched off
+    entry = editor.find(NEW)
+    assert entry is not None and entry.previous_msgid
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    editor.metadata["Last-Translator"] = "Someone Else"
+
+    result = run("review", "--approve", "--reviewer", "Someone Else", f"docs/{PAGE}:{line_of(project, NEW)}")
+    assert result.code == 0, result.err
+    assert f"approved docs/{PAGE}:{line_of(project, NEW)} [en] machine: ⟦EN-US⟧{NEW}" in result.out
+    assert "approved 1 unit(s) as Someone Else" in result.out
+    cli_file = polib.pofile(str(po_path(project)))
+    assert cli_file.metadata["Last-Translator"] == editor.metadata["Last-Translator"]
+    fields = ("msgid", "msgstr", "flags", "tcomment", "previous_msgid", "obsolete")
+    assert [[getattr(e, f) for f in fields] for e in cli_file] == [[getattr(e, f) for f in fields] for e in editor]
+    assert [[getattr(e, f) for f in fields] for e in cli_file] != [[getattr(e, f) for f in fields] for e in before]
+
+
+def test_approve_needs_a_scope_and_a_wrong_line_is_an_error_listing_the_units(project: Path, run: Run) -> None:
+    assert run("translate").code == 0
+    on_disk = {p: p.read_bytes() for p in (project / "translations").rglob("*.po")}
+
+    unscoped = run("review", "--approve")
+    assert unscoped.code == 2 and "--approve needs a scope" in unscoped.err and "--all" in unscoped.err
+
+    line = line_of(project, OTHER)
+    wrong = run("review", "--approve", "--lang", "en", f"docs/{PAGE}:{line + 1}")
+    assert wrong.code == 2
+    assert f"docs/{PAGE}:{line + 1}: names no unit to review" in wrong.err
+    assert f"docs/{PAGE}:{line} [en]" in wrong.err  # the page's units, to pick from
+    assert {p: p.read_bytes() for p in on_disk} == on_disk  # nothing approved
+
+    everything = run("review", "--approve", "--all")
+    assert everything.code == 0 and "approved 18 unit(s)" in everything.out  # 6 units x 3 languages
+
+
+def test_a_catalog_line_as_check_prints_it_approves_that_unit(project: Path, run: Run) -> None:
+    assert run("translate").code == 0
+    entry = find(project, OTHER, "zh")
+    where = f"translations/zh/{PAGE[:-3]}.po:{entry.linenum + 2}"  # a line inside the entry
+    listing = run("review", where)
+    assert listing.code == 0 and "1 unit(s) to review" in listing.out and "[zh]" in listing.out
+    result = run("review", "--approve", where)
+    assert result.code == 0 and "approved 1 unit(s)" in result.out
+    assert not find(project, OTHER, "zh").fuzzy
+    assert find(project, OTHER, "en").fuzzy and find(project, OLD, "zh").fuzzy

@@ -22,13 +22,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import deepl
 import polib
 import pytest
+from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
 import deepl_server  # tests/ is on sys.path (no __init__.py)
 from conftest import GLOSSARY, Run, article, make_project, write_mkdocs_yml
 from deepl_server import DEFAULT_CHARACTER_LIMIT, DeepLServer
-from helpcenter import catalog, inline
+from helpcenter import catalog, inline, report
 from helpcenter.glossary import Glossary
 from helpcenter.glossary import load as load_glossary
 from helpcenter.pages import load_corpus
@@ -153,6 +155,13 @@ def all_units(root: Path) -> dict[str, list[str]]:
     return {page: list(dict.fromkeys(u.text for u in doc.units)) for page, doc in corpus.docs.items()}
 
 
+def ledger_runs(root: Path) -> list[report.LedgerRun]:
+    """The ends of the runs in the ledger, oldest first: the status of each run's last line."""
+    lines = (root / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
+    parsed = [r for r in map(report.parse_ledger_line, lines) if r is not None]
+    return [r for i, r in enumerate(parsed) if i + 1 == len(parsed) or parsed[i + 1].run != r.run]
+
+
 def billable(texts: list[str]) -> int:
     return sum(inline.encode(t).billable for t in texts)
 
@@ -260,11 +269,11 @@ def test_editing_one_paragraph_bills_exactly_that_unit(root: Path, run: Run, srv
     requests = srv.translate_requests[sent:]
     assert len(requests) == 3
     assert all(r["body"]["text"] == [inline.encode(new, glossary(root).keep).xml] for r in requests)
-    ledger = (root / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(ledger) == 2
+    assert len(ledger_runs(root)) == 2
+    last = report.last_run(root / "translations" / "ledger.tsv")
+    assert last is not None and last.status == "ok"
     for lang in TARGETS:
-        assert f"{lang}: units=1 requests=1 billed={expected}" in ledger[-1]
-    assert ledger[-1].endswith("\tok")
+        assert report.LanguageBill(lang, 1, 1, expected) in last.languages
     for lang in TARGETS:  # the other page's catalogs are untouched
         rel = f"{lang}/trading/cancel-orders.po"
         assert (root / "translations" / rel).read_bytes() == other_page[rel]
@@ -293,7 +302,7 @@ def test_reviewed_units_are_never_overwritten(root: Path, run: Run, srv: DeepLSe
     assert target is not None
     target.msgstr = reviewed
     po.save()
-    assert run("review", "--approve", "--lang", "en").code == 0
+    assert run("review", "--approve", "--lang", "en", "--reviewer", "Rei Tanaka").code == 0
 
     sent = len(srv.translate_requests)
     assert run("translate").code == 0
@@ -419,12 +428,16 @@ def dictionaries(created: Any) -> list[tuple[str, str]]:
 
 
 def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, run: Run, srv: DeepLServer) -> None:
+    other_site = deepl.DeepLClient(srv.auth_key, server_url=srv.url).create_multilingual_glossary(
+        "helpcenter-help.other.example-0123456789ab",
+        [MultilingualGlossaryDictionaryEntries("ja", "en", {"出金": "payout"})],
+    )  # another help center on the same DeepL account
     assert run("translate").code == 0
-    [created] = glossary_calls(srv, "POST")
+    [_, created] = glossary_calls(srv, "POST")
     terms = glossary(root)
-    assert created["body"]["name"] == f"helpcenter-{terms.digest()}"
+    assert created["body"]["name"] == f"helpcenter-help.example-{terms.digest()}"
     assert dictionaries(created) == [("ja", "en"), ("ja", "ko"), ("ja", "zh")]
-    [first_id] = srv.glossary_ids
+    [first_id] = set(srv.glossary_ids) - {other_site.glossary_id}
     titles = {"お問い合わせの方法", "注文を取り消す"}
     for record in srv.translate_requests:
         assert record["body"]["glossary_id"] == first_id
@@ -436,7 +449,7 @@ def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, ru
     edit(root, "support/contact.md", "取引の日時", "取引の日付と時刻")
     sent = len(srv.translate_requests)
     assert run("translate").code == 0
-    assert len(glossary_calls(srv, "POST")) == 1
+    assert len(glossary_calls(srv, "POST")) == 2
     assert [r["body"]["glossary_id"] for r in srv.translate_requests[sent:]] == [first_id] * 3
 
     # A changed glossary: a new one named by the new hash, the old one deleted.
@@ -447,10 +460,11 @@ def test_glossary_uploaded_once_by_hash_and_replaced_when_changed(root: Path, ru
     edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")
     sent = len(srv.translate_requests)
     assert run("translate").code == 0
-    assert len(glossary_calls(srv, "POST")) == 2
-    assert glossary_calls(srv, "POST")[-1]["body"]["name"] == f"helpcenter-{glossary(root).digest()}"
+    assert len(glossary_calls(srv, "POST")) == 3
+    assert glossary_calls(srv, "POST")[-1]["body"]["name"] == f"helpcenter-help.example-{glossary(root).digest()}"
     assert [r["path"] for r in glossary_calls(srv, "DELETE")] == [f"/v3/glossaries/{first_id}"]
-    [second_id] = srv.glossary_ids
+    assert other_site.glossary_id in srv.glossary_ids  # another site's glossary is not ours to delete
+    [second_id] = set(srv.glossary_ids) - {other_site.glossary_id}
     assert second_id != first_id
     assert [r["body"]["glossary_id"] for r in srv.translate_requests[sent:]] == [second_id] * 3
     assert entry(root, "en", "support/contact.md", "取引の金額と数量").msgstr == "⟦EN-US⟧取引のamountと数量"
@@ -488,14 +502,15 @@ def test_quota_exceeded_mid_run_keeps_work_and_rerun_bills_only_the_rest(
     assert srv.billed_total - first == clean_total - first  # only the rest
     assert srv.billed_total == clean_total  # nothing billed twice
     assert all(c["machine"] == 143 for c in status(run)["languages"].values())
-    ledger = (project / "translations" / "ledger.tsv").read_text(encoding="utf-8").splitlines()
-    assert "456" in ledger[0] and ledger[1].endswith("\tok")
+    runs = ledger_runs(project)
+    assert [r.status.startswith("DeepL quota exceeded (456)") for r in runs] == [True, False]
+    assert runs[-1].status == "ok"
 
 
 def test_rejected_key_names_deepl_auth_key(root: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPL_AUTH_KEY", "not-the-key")
     result = run("translate")
-    assert result.code != 0
+    assert result.code == 1  # refused on the glossary request: the same exit as on a translate request
     line = one_line(result.err)
     assert "403" in line and "DEEPL_AUTH_KEY" in line
     assert po_files(root) == []
@@ -504,7 +519,7 @@ def test_rejected_key_names_deepl_auth_key(root: Path, run: Run, monkeypatch: py
 def test_403_on_translate_names_deepl_auth_key(root: Path, run: Run, srv: DeepLServer) -> None:
     srv.fail_next(403)
     result = run("translate")
-    assert result.code != 0
+    assert result.code == 1
     assert "DEEPL_AUTH_KEY" in one_line(result.err)
 
 
@@ -560,8 +575,21 @@ def translate_process(root: Path, srv: DeepLServer, **extra: str) -> subprocess.
         cwd=root,
         env=subprocess_env(srv, **extra),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+
+
+def hang_every_language(project: Path, srv: DeepLServer) -> None:
+    """Once a few answers are in the ledger, hold every later request: each language's thread then
+    waits on its own hung request, so nothing more can be sent or billed until the run ends."""
+    wait_for(lambda: len(ledger_lines(project)) >= 2)
+    srv.hang_next(100)
+    wait_for(lambda: srv.pending_faults == 100 - len(TARGETS))
+
+
+def ledger_lines(root: Path) -> list[str]:
+    path = root / "translations" / "ledger.tsv"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
@@ -617,6 +645,76 @@ def test_kill_9_mid_run_leaves_valid_catalogs_and_rerun_does_not_rebill(
     assert all(c["machine"] == 193 for c in status(run)["languages"].values())
 
 
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_every_language_and_says_what_was_saved(
+    open_project: OpenProject, srv: DeepLServer, sig: signal.Signals, code: int
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})  # 4 requests per language
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        hang_every_language(project, srv)
+        sent = len(srv.translate_requests)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)  # the default handler waits for the hung requests
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == code
+    line = one_line(stderr.decode())
+    assert f"interrupted by {sig.name}: stopped sending" in line and "ledger.tsv" in line
+    assert len(srv.translate_requests) == sent and srv.pending_faults == 100 - len(TARGETS)  # nothing sent after
+    last = report.last_run(project / "translations" / "ledger.tsv")
+    assert last is not None and last.status == f"interrupted by {sig.name}"
+    assert last.billed == srv.billed_total == sum(saved_characters(project).values())
+    for po in po_files(project):
+        msgfmt_check(po)
+
+
+def test_answers_to_requests_in_flight_at_the_signal_are_saved_and_billed(
+    open_project: OpenProject, srv: DeepLServer
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        wait_for(lambda: len(ledger_lines(project)) >= 2)
+        srv.hold_next(len(TARGETS))  # one request per language, held in flight
+        srv.hang_next(100)  # and nothing after them is ever answered
+        wait_for(lambda: srv.pending_faults == 100)
+        proc.send_signal(signal.SIGINT)
+        srv.release_held()  # the answers come back after (or just as) the signal arrives
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130, stderr
+    held = [r for r in srv.translate_requests if r["status"] == 200][-len(TARGETS) :]
+    assert all(r["billed"] for r in held)
+    last = report.last_run(project / "translations" / "ledger.tsv")
+    assert last is not None and last.billed == srv.billed_total == sum(saved_characters(project).values())
+
+
+def test_after_kill_9_the_ledger_holds_every_bill_and_report_adds_it_up(
+    open_project: OpenProject, run: Run, srv: DeepLServer
+) -> None:
+    project = open_project({"support/steps.md": many_units_page(190)})
+    proc = translate_process(project, srv, HELPCENTER_DEEPL_TIMEOUT="600")
+    try:
+        hang_every_language(project, srv)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    killed = report.last_run(project / "translations" / "ledger.tsv")
+    assert killed is not None and killed.status == report.NO_END
+    assert killed.billed == srv.billed_total == sum(saved_characters(project).values())
+    assert sum(b.requests for b in killed.languages) == sum(r["status"] == 200 for r in srv.translate_requests)
+
+    srv.reset()
+    assert run("translate").code == 0
+    md = run("report", "--markdown", "--ledger").out
+    assert f"**{srv.billed_total:,} characters billed.**" in md and "completed" in md
+
+
 def test_second_concurrent_run_refuses(root: Path, run: Run, srv: DeepLServer) -> None:
     srv.hang_next(10)
     proc = translate_process(root, srv, HELPCENTER_DEEPL_TIMEOUT="60")  # hangs until killed
@@ -632,11 +730,30 @@ def test_second_concurrent_run_refuses(root: Path, run: Run, srv: DeepLServer) -
         proc.wait()
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over(root: Path, run: Run) -> None:
-    dead = subprocess.Popen(["true"])
-    dead.wait()
+HOLD_LOCK = """
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.write(f"{os.getpid()}\\n"); f.flush()
+print("locked", flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_lock_of_a_run_killed_with_9_is_released_by_the_kernel(root: Path, run: Run) -> None:
+    """A run that dies without cleaning up (kill -9) must not block the next one, while a live one does."""
     lock = root / "translations" / ".lock"
-    lock.write_text(f"{dead.pid}\n")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        refused = run("translate")
+        assert refused.code == 2 and f"(pid {holder.pid})" in refused.err  # the lock is real while it lives
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert lock.read_text() == f"{holder.pid}\n"  # the dead run's pid is still in the file
     result = run("translate")
     assert result.code == 0, result.err
     assert lock.read_text() == ""  # held during the run, released after it
@@ -729,3 +846,60 @@ def test_the_key_never_reaches_output_files_or_the_site(root: Path, run: Run, sr
     for path in root.rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("damage", ["duplicate msgid", "byte-order mark"])
+def test_a_catalog_msgfmt_rejects_is_an_error_and_never_rewritten(root: Path, run: Run, damage: str) -> None:
+    """Issue 15: a duplicate msgid used to replace the reviewed translation in silence, and the next
+    translate made the loss permanent. Both files are rejected by GNU msgfmt; so are they here."""
+    assert run("translate", "--lang", "en").code == 0
+    path = catalog.catalog_path(root / "translations", "en", "support/contact.md")
+    if damage == "duplicate msgid":
+        reviewed = f'\n#, fuzzy\nmsgid "{CONTACT_PARAGRAPH}"\nmsgstr "A reviewer\'s translation"\n'
+        path.write_bytes(path.read_bytes() + reviewed.encode())
+        line = len(path.read_text(encoding="utf-8").splitlines()) - 2
+    else:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        line = 1
+    damaged = path.read_bytes()
+    msgfmt = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert msgfmt.returncode != 0, "GNU msgfmt accepts the file: the test no longer plants what it rejects"
+    edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")  # work for translate on this page
+
+    check = run("check")
+    assert (
+        check.code == 1 and f"translations/en/support/contact.po:{line}: error: the PO file cannot be read" in check.err
+    )
+    for args in (
+        ["translate", "--lang", "en"],
+        ["review", "--approve", "--all", "--reviewer", "R"],
+        ["import", "--lang", "en", "--translator", "T", "--base", "docs", "docs/support/contact.md"],
+    ):
+        result = run(*args)
+        assert result.code == 2 and "translations/en/support/contact.po" in result.err, result.err
+        assert path.read_bytes() == damaged
+
+
+def test_a_key_with_a_line_break_inside_is_never_printed(
+    root: Path, run: Run, srv: DeepLServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head, tail = srv.auth_key[:12], srv.auth_key[12:]
+    monkeypatch.setenv("DEEPL_AUTH_KEY", f"{head}\n{tail}")  # pasted over two lines
+    result = run("translate")
+    assert result.code == 2
+    assert "DEEPL_AUTH_KEY has a space, a line break" in one_line(result.err)
+    assert head not in result.out + result.err and tail not in result.out + result.err
+    assert srv.requests == []
+
+
+def test_rewritten_catalogs_keep_their_mode(root: Path, run: Run) -> None:
+    assert run("translate", "--lang", "en").code == 0
+    path = catalog.catalog_path(root / "translations", "en", "support/contact.md")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # a new file: as any file the user creates
+    path.chmod(0o640)
+    edit(root, "support/contact.md", "取引の金額", "取引の金額と数量")
+    assert run("translate", "--lang", "en").code == 0
+    assert "取引の金額と数量" in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -39,6 +39,25 @@ def break_msgstr(catalog: str, needle: str, transform: Callable[[str], str]) -> 
     return apply
 
 
+def duplicate_entry(catalog: str) -> Callable[[Path], None]:
+    """A second entry for the msgid of a reviewed one: polib keeps the last, msgfmt rejects the file."""
+
+    def apply(root: Path) -> None:
+        po = polib.pofile(str(root / catalog))
+        entry = next(e for e in po if e.msgstr and not e.fuzzy and not e.obsolete)
+        with (root / catalog).open("a", encoding="utf-8") as f:
+            f.write(f'\nmsgid "{entry.msgid}"\nmsgstr "something else"\n')
+
+    return apply
+
+
+def prepend(path: str, data: bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / path).write_bytes(data + (root / path).read_bytes())
+
+    return apply
+
+
 MISTAKES = {
     "malformed YAML": (edit(ARTICLE, "category: security", "category: [security"), ARTICLE + ":", "not valid YAML"),
     "missing title": (edit(ARTICLE, "title: ", "titl: "), ARTICLE + ":1:", "missing `title:`"),
@@ -62,6 +81,12 @@ MISTAKES = {
         edit(CATALOG, 'msgid "二段階認証を設定する"', 'msgid "二段階認証を設定する'),
         CATALOG + ":",
         "cannot be read",
+    ),
+    "duplicate msgid (msgfmt rejects it)": (duplicate_entry(CATALOG), CATALOG + ":", "defined twice"),
+    "PO file with a byte-order mark (msgfmt rejects it)": (
+        prepend(CATALOG, b"\xef\xbb\xbf"),
+        CATALOG + ":1:",
+        "byte-order mark",
     ),
     "unclosed bold": (break_msgstr(BOLD, "**", lambda s: s.replace("**", "", 1)), BOLD + ":", "unclosed markup"),
     "dropped link": (break_msgstr(CATALOG, "](", lambda s: s.replace("](", " (", 1)), CATALOG + ":", "link lost"),

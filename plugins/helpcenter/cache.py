@@ -5,9 +5,11 @@ Loading (parsing the Markdown, reading and merging every catalog), QA, the publi
 FAQ of each article are most of what our plugins add to a build (README "Performance"). What they
 decide about a page depends only on the page's source, its catalogs, a few project-wide inputs
 (glossary, channels, the exchange's name, the languages and the policy, the category and incident
-folders) and this package's own code, so the result is stored under a digest of exactly those
-bytes. A page whose digest matches is reused as it was; any other page is done again. A cache that
-cannot be read is ignored and rewritten.
+folders), this package's own code, the Python version and the versions of the libraries that parse
+(markdown-it-py, mdit-py-plugins, PyYAML, polib, Python-Markdown), so the result is stored under a
+digest of exactly those bytes; the page and its catalogs are parsed from the very bytes that were
+hashed. A page whose digest matches is reused as it was; any other page is done again. A cache that
+cannot be used (damaged, or written by another version) is rebuilt, with one log line saying why.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import importlib.metadata
+import logging
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +31,9 @@ from .incidents import FaqItem, page_faq
 from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, file_findings, load_page
 from .project import Project
 
-FORMAT = 3
+FORMAT = 4
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "polib", "Markdown", "pymdown-extensions")
+log = logging.getLogger("mkdocs.plugins.helpcenter")
 Shown = dict[tuple[str, str], PageTranslation]  # (page, language) -> what the language shows
 Faq = dict[str, dict[str, list[FaqItem]]]  # language -> page -> its FAQ in that language
 _Entry = tuple[bytes, LoadedPage, list[PageTranslation], dict[str, list[FaqItem]]]
@@ -41,11 +48,24 @@ def _code_digest() -> bytes:
     return h.digest()
 
 
+def _environment() -> str:
+    """The Python and library versions: an upgrade can change a parse without a byte of ours changing
+    (and CI restores caches by key prefix, across upgrades)."""
+    versions = [sys.version]
+    for dist in LIBRARIES:
+        try:
+            versions.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist} none")
+    return repr(versions)
+
+
 def _read_bytes(path: Path) -> bytes:
+    """A file's bytes; a missing catalog reads as empty, which is what an empty catalog means."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        return b"\0missing"
+        return b""
 
 
 def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Shown, Faq]:
@@ -55,33 +75,38 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     glossary, findings = qa.load_glossary(project)
     corpus.findings.extend(findings + file_findings(corpus))
     categories, incidents = corpus.categories(), corpus.incident_ids()
+    version = hashlib.blake2b(repr((FORMAT, _code_digest(), _environment())).encode(), digest_size=16).digest()
     common = hashlib.blake2b(digest_size=16)
     for part in (
-        _code_digest(),
+        version,
         _read_bytes(project.glossary_path),
         _read_bytes(project.data / "channels.yml"),
-        repr((FORMAT, str(project.root), project.exchange, project.default, corpus.languages)),
+        repr((str(project.root), project.exchange, project.default, corpus.languages)),
         repr((sorted(project.policy.strict_categories), project.policy.strict_incidents)),  # no set: hash order varies
         repr((categories, incidents)),
         repr((project.renderer.key, sorted(corpus.hosts))),
     ):
         common.update(part if isinstance(part, bytes) else part.encode())
-    stored = _read(cache_file)
+    stored = _read(cache_file, version)
     fresh: dict[str, _Entry] = {}
     shown: Shown = {}
     faq: Faq = {code: {} for code in (project.default, *(lang.code for lang in corpus.languages))}
     for page in project.pages():
         h = common.copy()
-        h.update(page.encode() + b"\0" + _read_bytes(project.docs / page))
-        for lang in corpus.languages:
-            h.update(b"\0" + _read_bytes(catalog.catalog_path(project.translations, lang.code, page)))
+        paths = [project.docs / page] + [
+            catalog.catalog_path(project.translations, x.code, page) for x in corpus.languages
+        ]
+        files = {path: _read_bytes(path) for path in paths}
+        h.update(page.encode())
+        for data in files.values():
+            h.update(b"\0" + len(data).to_bytes(8, "big") + data)
         key = h.digest()
         hit = stored.get(page)
         if hit is not None and hit[0] == key:
             _, loaded, translations, questions = hit
             add_page(corpus, page, loaded)
         else:
-            loaded = load_page(corpus, page, categories, incidents)
+            loaded = load_page(corpus, page, categories, incidents, files)
             if loaded.doc is not None:
                 loaded.findings += qa.check_page(project, loaded.doc, loaded.merged, glossary)
             add_page(corpus, page, loaded)
@@ -93,19 +118,27 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         for code, items in questions.items():
             faq[code][page] = items
     if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
-        _write(cache_file, fresh)
+        _write(cache_file, version, fresh)
     return corpus, shown, faq
 
 
-def _read(cache_file: Path | None) -> dict[str, _Entry]:
-    if cache_file is None:
+def _read(cache_file: Path | None, version: bytes) -> dict[str, _Entry]:
+    """The stored pages, or nothing (and one log line saying why) when the cache cannot be used."""
+    if cache_file is None or not cache_file.exists():
         return {}
     try:
         with cache_file.open("rb") as f, _collector_paused():
             data = pickle.load(f)
-        return data if isinstance(data, dict) and all(len(e) == 4 for e in data.values()) else {}
-    except Exception:  # missing, truncated, or from another version of a dependency: rebuild it
-        return {}
+        if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[1], dict)):
+            raise ValueError("not a page cache")
+    except Exception as exc:  # truncated, or a layout of another version that no longer unpickles
+        why = f"it cannot be read ({type(exc).__name__})"
+    else:
+        if data[0] == version:
+            return data[1]
+        why = "it was made by another version of helpcenter, of Python or of a library that parses pages"
+    log.info(f"helpcenter: rebuilding the page cache {cache_file.name}: {why}")
+    return {}
 
 
 @contextlib.contextmanager
@@ -121,13 +154,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write(cache_file: Path, data: object) -> None:
+def _write(cache_file: Path, version: object, data: object) -> None:
     """Atomically: an interrupted build leaves the previous cache or the new one, never half of one."""
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((version, data), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache_file)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -148,4 +181,4 @@ def load_memo(path: Path | None, rules: str) -> dict[bytes, list[str]]:
 
 def store_memo(path: Path | None, rules: str, memo: dict[bytes, list[str]]) -> None:
     if path is not None:
-        _write(path, (rules, memo))
+        _write(path, rules, memo)

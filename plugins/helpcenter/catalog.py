@@ -12,10 +12,12 @@ changed. What gettext has no word for is kept in translator comments, which edit
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import polib
 
+from .errors import HelpcenterError
 from .segment import Unit
 
 MT_MARK = "machine-translated:"
@@ -33,6 +36,8 @@ PREV_MARK = "previous translation:"
 GLOSSARY_MARK = "glossary:"
 _MARKS = (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK, "translated-by:")
 FUZZY_MATCH_RATIO = 0.6
+_UMASK = os.umask(0o022)  # read once (it can only be read by setting it), and set back at once
+os.umask(_UMASK)
 _WRAP = 79
 _STRING_LINE = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"')
 _TERMINATED = re.compile(r'^(#[~|] )?(msgid|msgid_plural|msgstr(\[\d+\])?|msgctxt)?\s*"(?:[^"\\]|\\.)*"\s*$')
@@ -47,12 +52,11 @@ class State(StrEnum):
     STALE = "stale"
 
 
-class CatalogError(ValueError):
+class CatalogError(HelpcenterError, ValueError):
     """A catalog that cannot be read; names the file and line."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line = path, line
+        super().__init__(message, path, line)
 
 
 def source_hash(text: str) -> str:
@@ -131,14 +135,27 @@ def set_qa_error(entry: polib.POEntry, message: str | None) -> None:
 
 
 def approve(entry: polib.POEntry) -> bool:
-    """Mark a translated entry reviewed, as an editor does when it clears fuzzy."""
+    """Mark a translated entry reviewed exactly as a PO editor does when the reviewer clears fuzzy:
+    the flag and the previous source (`#|`) go, the comments stay. A `qa-error:` comment is for the
+    reviewer to remove once the markup is fixed: approving does not fix it."""
     if not entry.msgstr or not entry.fuzzy:
         return False
     entry.flags.remove("fuzzy")
     entry.previous_msgid = None
-    for mark in (MT_MARK, QA_MARK, PREV_MARK, GLOSSARY_MARK):
-        set_comment(entry, mark, None)
     return True
+
+
+def set_reviewer(po: polib.POFile, name: str) -> None:
+    """Who approved last, where PO editors write it (Poedit: `Last-Translator`)."""
+    po.metadata["Last-Translator"] = name
+
+
+def copy_translation(source: polib.POEntry, target: polib.POEntry) -> None:
+    """Give `target` the translation and review state of `source` (the same msgid, another copy)."""
+    target.msgstr = source.msgstr
+    target.flags = list(source.flags)
+    target.tcomment = source.tcomment
+    target.previous_msgid = source.previous_msgid
 
 
 def set_human(entry: polib.POEntry, text: str, translator: str) -> None:
@@ -169,30 +186,64 @@ def new_catalog(lang: str, page: str) -> polib.POFile:
     return po
 
 
-def load(path: Path, lang: str, page: str, display: str | None = None) -> polib.POFile:
-    """Read a catalog (a new empty one when the file does not exist); CatalogError on bad syntax."""
-    if not path.exists():
-        return new_catalog(lang, page)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    for n, line in enumerate(text.splitlines(), 1):  # polib silently accepts an unterminated string
-        if _STRING_LINE.match(line) and not _TERMINATED.match(line):
-            raise CatalogError(
-                display or str(path),
-                n,
-                'the PO file cannot be read (a string is not closed with `"`); fix the entry there, '
-                "or restore the file from git",
-            )
-    try:
-        po = polib.pofile(str(path), wrapwidth=_WRAP, encoding="utf-8")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        msg = str(exc).replace(str(path), "").strip(" :()")
+UNREADABLE = "the PO file cannot be read"  # how every catalog error starts: commands refuse to rewrite such a file
+
+
+def load(path: Path, lang: str, page: str, display: str | None = None, data: bytes | None = None) -> polib.POFile:
+    """Read a catalog (a new empty one when the file does not exist); CatalogError where msgfmt would
+    reject the file. `data`: the file's bytes when the caller has read them already (and hashed them)."""
+    if data is None:
+        if not path.exists():
+            return new_catalog(lang, page)
+        data = path.read_bytes()
+    where = display or str(path)
+    if data.startswith(codecs.BOM_UTF8):  # msgfmt: "syntax error" at 1:2
         raise CatalogError(
-            display or str(path),
+            where,
+            1,
+            f"{UNREADABLE}: it starts with a byte-order mark (BOM), which msgfmt rejects; save it as UTF-8 without BOM",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(where, line, f"{UNREADABLE}: it is not valid UTF-8; save the file as UTF-8") from None
+    for n, line_text in enumerate(text.splitlines(), 1):  # polib silently accepts an unterminated string
+        if _STRING_LINE.match(line_text) and not _TERMINATED.match(line_text):
+            raise CatalogError(
+                where,
+                n,
+                f'{UNREADABLE} (a string is not closed with `"`); fix the entry there, or restore the file from git',
+            )
+    if not text.strip():
+        return new_catalog(lang, page)
+    try:
+        po = polib.pofile(text, wrapwidth=_WRAP, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise CatalogError(
+            where,
             int(m.group(1)) if m else 1,
-            f"the PO file cannot be read ({msg}); fix the entry there, or restore the file from git",
+            f"{UNREADABLE} ({str(exc).strip(' :()')}); fix the entry there, or restore the file from git",
         ) from None
+    _check_duplicates(po, where)
     return po
+
+
+def _check_duplicates(po: polib.POFile, where: str) -> None:
+    """msgfmt's rule: a msgid (with its msgctxt) is defined once, obsolete entries included. polib
+    keeps both and the second silently wins, which would replace a reviewed translation."""
+    first: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if key in first:
+            raise CatalogError(
+                where,
+                entry.linenum or 1,
+                f"{UNREADABLE}: this msgid is defined twice (first at line {first[key]}), which msgfmt rejects; "
+                "keep the entry with the right translation and delete the other",
+            )
+        first[key] = entry.linenum or 1
 
 
 @dataclass(frozen=True)
@@ -297,9 +348,18 @@ def save(po: polib.POFile, path: Path) -> bool:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace a file's content so that readers see the old or the new file, never a part."""
+    """Replace a file's content so that readers see the old or the new file, never a part.
+
+    The new file keeps the mode of the one it replaces (a new file gets the umask's), not the 0600 of
+    a temporary file: a catalog stays readable by the group or the web server that read it before.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()

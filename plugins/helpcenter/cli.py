@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, qa, report, review, status, translate
-from .glossary import GlossaryError
+from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate
+from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
-from .project import ConfigError, Language, Project
+from .project import Language, Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
 
@@ -24,7 +25,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class UserError(Exception):
+class UserError(HelpcenterError):
     """A mistake the user can fix; printed as one line, exit 2."""
 
 
@@ -47,10 +48,14 @@ def _pages(project: Project, paths: list[str]) -> list[str] | None:
     return chosen
 
 
-def _corpus(args: argparse.Namespace, project: Project, languages: list[Language]) -> Corpus:
-    corpus = load_corpus(project, languages, _pages(project, getattr(args, "paths", [])))
+def _corpus(
+    args: argparse.Namespace, project: Project, languages: list[Language], pages: list[str] | None = None
+) -> Corpus:
+    """The corpus of `pages` (default: the command line's paths), refused when a source or a catalog
+    cannot be read: no command but `check` works on top of a broken file, nor rewrites it."""
+    corpus = load_corpus(project, languages, pages or _pages(project, getattr(args, "paths", [])))
     fatal = [f for f in corpus.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
-    fatal += [f for f in corpus.findings if "cannot be read" in f.message]
+    fatal += [f for f in corpus.findings if f.message.startswith(catalog.UNREADABLE)]
     if fatal and args.command != "check":
         for f in fatal:
             err.print(str(f), markup=False)
@@ -61,10 +66,7 @@ def _corpus(args: argparse.Namespace, project: Project, languages: list[Language
 def cmd_translate(args: argparse.Namespace, project: Project) -> int:
     languages = _languages(project, args.lang)
     corpus = _corpus(args, project, languages)
-    try:
-        glossary = load_glossary(project.glossary_path)
-    except GlossaryError as exc:
-        raise UserError(str(exc)) from None
+    glossary = load_glossary(project.glossary_path)
     plans = [translate.plan(corpus, lang, glossary) for lang in languages]
     if args.dry_run:
         table = Table("language", "DeepL", "units", "characters", "requests", title="Would be sent (dry run)")
@@ -79,8 +81,8 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
         out.print(table)
         return 0
     client = translate.client_from_env()
-    started = time.monotonic()
-    with translate.run_lock(project.translations):
+    session = translate.Session(translate.Ledger(project.translations / report.LEDGER))
+    with locks.run_lock(project.translations), translate.stop_on_signals(session):
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -90,13 +92,32 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
             disable=not err.is_terminal,
         ) as bar:
             tasks = {p.lang.code: bar.add_task(f"{p.lang.code} ({p.lang.deepl})", total=len(p.jobs)) for p in plans}
-            outcomes = translate.run(client, corpus, plans, glossary, lambda code, n: bar.advance(tasks[code], n))
-        translate.append_ledger(project.translations / "ledger.tsv", outcomes, started)
+            try:
+                outcomes = translate.run(
+                    client, corpus, plans, glossary, session, lambda code, n: bar.advance(tasks[code], n)
+                )
+            except BaseException as exc:  # the bills so far are in the ledger: say how their run ended
+                if session.ledger.lines:
+                    session.ledger.end("stopped by an error: " + " ".join(str(exc).split())[:200])
+                raise
+        failed = next((o.error for o in outcomes if o.error), None)
+        stopped = signal.Signals(session.signal).name if session.signal else None
+        session.ledger.end(f"interrupted by {stopped}" if stopped else failed or "ok")
     table = Table("language", "units", "requests", "billed characters", title="DeepL")
     for o in outcomes:
         table.add_row(o.lang, str(o.units), str(o.requests), str(o.billed))
     out.print(table)
-    failed = next((o.error for o in outcomes if o.error), None)
+    for o in outcomes:
+        for note in o.notes:
+            out.print(note, markup=False)
+    if stopped:
+        requests, billed = sum(o.requests for o in outcomes), sum(o.billed for o in outcomes)
+        err.print(
+            f"helpcenter translate: interrupted by {stopped}: stopped sending; the {requests} answered request(s)"
+            f" ({billed} characters billed) are saved in the catalogs and {report.LEDGER}; run it again for the rest",
+            markup=False,
+        )
+        return 128 + int(session.signal or 0)
     if failed:
         err.print(f"helpcenter translate: {failed}", markup=False)
         return 1
@@ -142,25 +163,59 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     return 1 if errors else 0
 
 
-def cmd_review(args: argparse.Namespace, project: Project) -> int:
+def _picks(project: Project, paths: list[str]) -> list[review.Pick]:
+    """PATH[:LINE] arguments: pages or folders of docs/, or a catalog translations/<lang>/<page>.po."""
+    picks = []
+    for raw in paths:
+        path, _, line = raw.partition(":")
+        if line and not line.isdigit():
+            raise UserError(f"{raw}: after `:` comes a line number, e.g. docs/security/x.md:12")
+        rel = path.removeprefix("./")
+        lang = None
+        if rel.endswith(".po"):
+            parts = rel.removeprefix(project.translations.name + "/").split("/")
+            lang = project.language(parts[0]).code
+            pages = _pages(project, ["/".join(parts[1:])[:-3] + ".md"])
+        else:
+            pages = _pages(project, [rel])
+        assert pages is not None
+        if line and len(pages) != 1:
+            raise UserError(f"{raw}: a line number needs one page, not a folder")
+        picks.append(review.Pick(raw, pages, lang, int(line) if line else None))
+    return picks
+
+
+def _reviewer(args: argparse.Namespace) -> str:
+    """Who approves: --reviewer, else `git config user.name`, as editors record their user."""
+    if args.reviewer:
+        return str(args.reviewer)
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        name = ""
+    if not name:
+        raise UserError("who approves? pass --reviewer NAME (or set it with `git config user.name NAME`)")
+    return name
+
+
+def _review_items(args: argparse.Namespace, project: Project) -> tuple[Corpus, list[review.Item]]:
     languages = _languages(project, args.lang)
-    corpus = _corpus(args, project, languages)
-    items = list(review.pending(corpus, [lang.code for lang in languages], _pages(project, args.paths)))
-    units = {(page, p.split(":")[1]) for p in args.paths if ":" in p for page in _pages(project, [p]) or []}
-    whole = {page for p in args.paths if ":" not in p for page in _pages(project, [p]) or []}
-    if units:  # PAGE:LINE picks one unit of that page; a PAGE without a line keeps all of it
-        items = [i for i in items if i.page in whole or (i.page, str(i.unit.line)) in units]
+    picks = _picks(project, args.paths)
+    pages = sorted({page for pick in picks for page in pick.pages}) if picks else None
+    corpus = _corpus(args, project, languages, pages)
+    items = list(review.pending(corpus, [lang.code for lang in languages], pages))
+    return corpus, review.select(corpus, items, picks)
+
+
+def cmd_review(args: argparse.Namespace, project: Project) -> int:
     if args.approve:
-        changed = review.approve(corpus, items)
-        for lang_code, page in {(i.lang, i.page) for i in items}:
-            catalog.save(corpus.merged[page, lang_code].po, po_path(project, lang_code, page))
-        out.print(f"approved {changed} unit(s)")
-        return 0
+        return _approve(args, project)
+    corpus, items = _review_items(args, project)
     if not items:
         out.print("nothing to review")
         return 0
     for item in items:
-        out.print(f"[bold]{item.where}[/] \\[{item.lang}] {item.state.value}")  # a literal "[" in rich markup
+        out.print(f"[bold]{item.where}[/] \\[{item.lang}] {item.state.value} ({review.po_where(corpus, item)})")
         if item.state is review.State.STALE or item.entry.previous_msgid:
             out.print(
                 "  Japanese change: " + review.word_diff(item.entry.previous_msgid or "", item.entry.msgid),
@@ -179,30 +234,54 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _approve(args: argparse.Namespace, project: Project) -> int:
+    if not (args.paths or args.lang or args.all):
+        raise UserError(
+            "--approve needs a scope: pages (PATH[:LINE]), --lang L, or --all for every unit of every language"
+        )
+    reviewer = _reviewer(args)
+    with locks.write_lock(project.translations):
+        corpus, items = _review_items(args, project)
+        approved = [item for item in items if catalog.approve(item.entry)]
+        for lang_code, page in sorted({(i.lang, i.page) for i in approved}):
+            po = corpus.merged[page, lang_code].po
+            catalog.set_reviewer(po, reviewer)
+            catalog.save(po, po_path(project, lang_code, page))
+    for item in approved:
+        out.print(f"approved {item.where} [{item.lang}] {item.state.value}: {item.entry.msgstr[:60]}", markup=False)
+    out.print(f"approved {len(approved)} unit(s) as {reviewer}", markup=False)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, project: Project) -> int:
     lang = project.language(args.lang)
-    corpus = _corpus(args, project, [lang])
-    total = 0
-    for raw in args.files:
-        path = Path(raw)
-        base = Path(args.base) if args.base else path.parent
-        page = path.relative_to(base).as_posix()
-        if page not in corpus.docs:
-            raise UserError(f"{raw}: no source page docs/{page} (pass --base, the folder that mirrors docs/)")
-        try:
-            translated = parse(page, path.read_text(encoding="utf-8"))
-        except FrontMatterError as exc:
-            raise UserError(f"{raw}:{exc.line}: {exc}") from None
-        aligned = importer.align(corpus.docs[page], translated)
-        if isinstance(aligned, importer.Mismatch):
-            raise UserError(f"{raw}:{aligned.line}: {aligned.message}; make the structure match docs/{page}")
-        problems = importer.check(corpus.docs[page], translated, lang.code, project.renderer)
-        if problems:
-            lines = [f"{raw}:{p.line}: error: {p.message}" for p in problems]
-            raise UserError("\n".join(lines) + f"\nnothing imported from {raw}: a translation changes words only")
-        merged = corpus.merged[page, lang.code]
-        total += importer.apply(merged, aligned, args.translator)
-        catalog.save(merged.po, po_path(project, lang.code, page))
+    with locks.write_lock(project.translations):
+        corpus = _corpus(args, project, [lang])
+        total = 0
+        for raw in args.files:
+            path = Path(raw).resolve()
+            base = Path(args.base).resolve() if args.base else path.parent
+            if not path.is_relative_to(base):
+                raise UserError(
+                    f"not under --base {args.base}", raw, hint="pass the folder that mirrors docs/ as --base"
+                )
+            page = path.relative_to(base).as_posix()
+            if page not in corpus.docs:
+                raise UserError(f"no source page docs/{page} (pass --base, the folder that mirrors docs/)", raw)
+            try:
+                translated = parse(page, read_text(path, raw))
+            except FrontMatterError as exc:
+                raise UserError(exc.message, raw, exc.line) from None
+            aligned = importer.align(corpus.docs[page], translated)
+            if isinstance(aligned, importer.Mismatch):
+                raise UserError(f"{aligned.message}; make the structure match docs/{page}", raw, aligned.line)
+            problems = importer.check(corpus.docs[page], translated, lang.code, project.renderer)
+            if problems:
+                lines = [f"{raw}:{p.line}: error: {p.message}" for p in problems]
+                raise UserError("\n".join(lines) + f"\nnothing imported from {raw}: a translation changes words only")
+            merged = corpus.merged[page, lang.code]
+            total += importer.apply(merged, aligned, args.translator)
+            catalog.save(merged.po, po_path(project, lang.code, page))
     out.print(f"imported {total} unit(s) as human translations by {args.translator}")
     return 0
 
@@ -233,8 +312,12 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("review", help="list what needs review, or approve it")
     r.add_argument("--lang", action="append")
-    r.add_argument("--approve", action="store_true", help="mark the listed units reviewed")
-    r.add_argument("paths", nargs="*", help="pages, folders, or PAGE:LINE for one unit")
+    r.add_argument(
+        "--approve", action="store_true", help="mark the listed units reviewed (needs PATHs, --lang or --all)"
+    )
+    r.add_argument("--all", action="store_true", help="with --approve: every unit of every language")
+    r.add_argument("--reviewer", help="who approves (default: `git config user.name`); recorded in the catalog")
+    r.add_argument("paths", nargs="*", help="pages, folders, PAGE:LINE for one unit, or a catalog's PO:LINE")
     r.set_defaults(func=cmd_review)
 
     i = sub.add_parser("import", help="store whole translated Markdown files as human translations")
@@ -254,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = load_project(Path(args.config))
         return int(args.func(args, project))
-    except (UserError, ConfigError, translate.TranslateError) as exc:
+    except HelpcenterError as exc:
         err.print(f"helpcenter {args.command}: {exc}", markup=False)
         return 2
     except KeyboardInterrupt:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import yaml
 
+from .errors import HelpcenterError
 
-class GlossaryError(ValueError):
+
+class GlossaryError(HelpcenterError, ValueError):
     """A glossary file that cannot be used; names the file and what to fix."""
 
 

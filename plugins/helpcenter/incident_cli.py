@@ -18,6 +18,7 @@ import yaml
 
 from . import incidents
 from .catalog import atomic_write
+from .errors import HelpcenterError
 from .meta import closest, page_kind
 from .project import Project, _Loader, plugin_options
 
@@ -28,7 +29,7 @@ HEADER = (
 )
 
 
-class IncidentCommandError(ValueError):
+class IncidentCommandError(HelpcenterError, ValueError):
     """A wrong argument, said in one line."""
 
 

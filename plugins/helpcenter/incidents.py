@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
+from .errors import HelpcenterError
 from .markdown import parser
 from .meta import closest, page_kind
 from .pages import Corpus, PageTranslation
@@ -51,7 +52,7 @@ _CJK_BREAK = re.compile(f"(?<=[{_CJK}])\x00|\x00(?=[{_CJK}])")
 Url = Callable[[str], str | None]  # a page's URL as the caller needs it, None when it is not built
 
 
-class IncidentError(ValueError):
+class IncidentError(HelpcenterError, ValueError):
     """A wrong active-incident declaration, named with where to fix it."""
 
 

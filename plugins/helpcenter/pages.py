@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from . import catalog, meta, safety
 from .catalog import CatalogError, Merged, State
+from .errors import HelpcenterError, decode, display
 from .meta import Finding
 from .placeholders import Expander, check_channels, load_channels
 from .project import Language, Project
@@ -118,19 +119,33 @@ def empty_corpus(project: Project, languages: list[Language] | None = None) -> C
     return Corpus(project, {}, {}, {}, [], expander, languages, frozenset(hosts - {""}))
 
 
-def load_page(corpus: Corpus, page: str, categories: list[str], incidents: list[str]) -> LoadedPage:
-    """Parse one source page, check its front matter and placeholders, merge its catalogs."""
+def load_page(
+    corpus: Corpus,
+    page: str,
+    categories: list[str],
+    incidents: list[str],
+    files: dict[Path, bytes] | None = None,
+) -> LoadedPage:
+    """Parse one source page, check its front matter and placeholders, merge its catalogs.
+
+    `files`: the page's and its catalogs' bytes when the caller read them already (the page cache
+    hashes them): what is parsed is exactly what was hashed. A catalog missing there is empty.
+    """
     project = corpus.project
-    source = (project.docs / page).read_text(encoding="utf-8")
+    path = project.docs / page
+    try:
+        source = decode(files[path] if files is not None else path.read_bytes(), f"docs/{page}")
+    except HelpcenterError as exc:  # not UTF-8: a finding like any other, so that `check` lists them all
+        return LoadedPage("", None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc.message}; {exc.hint}")])
     try:
         doc = parse(page, source)
     except FrontMatterError as exc:
         return LoadedPage(
-            source, None, {}, [Finding(f"docs/{page}", exc.line, f"{exc}; fix the YAML between the `---` lines")]
+            source, None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc}; fix the YAML between the `---` lines")]
         )
     findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
     findings += source_safety(corpus, doc, source)
-    merged = {lang.code: merge_catalog(project, doc, lang.code, findings) for lang in corpus.languages}
+    merged = {lang.code: merge_catalog(project, doc, lang.code, findings, files) for lang in corpus.languages}
     return LoadedPage(source, doc, merged, findings)
 
 
@@ -184,23 +199,22 @@ def file_findings(corpus: Corpus) -> list[Finding]:
     out = [Finding(path, 1, message) for path, message in project.link_problems()]
     channels = project.data / "channels.yml"
     if corpus.expander.channels and channels.exists():
-        display = channels.relative_to(project.root).as_posix()
         text = channels.read_text(encoding="utf-8")
-        out += check_channels(display, text, corpus.expander.channels, project.renderer)
+        out += check_channels(display(channels, project.root), text, corpus.expander.channels, project.renderer)
     return out
 
 
-def merge_catalog(project: Project, doc: Document, lang: str, findings: list[Finding]) -> Merged:
+def merge_catalog(
+    project: Project, doc: Document, lang: str, findings: list[Finding], files: dict[Path, bytes] | None = None
+) -> Merged:
     path = catalog.catalog_path(project.translations, lang, doc.path)
-    display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-    try:  # a link out of the repository is not read (link_findings reports it)
-        po = (
-            catalog.load(path, lang, doc.path, display)
-            if project.is_inside(path)
-            else catalog.new_catalog(lang, doc.path)
-        )
+    where = display(path, project.root)
+    try:  # a link out of the repository is not read (file_findings reports it)
+        data = files.get(path, b"") if files is not None else None
+        inside = project.is_inside(path)
+        po = catalog.load(path, lang, doc.path, where, data) if inside else catalog.new_catalog(lang, doc.path)
     except CatalogError as exc:
-        findings.append(Finding(exc.path, exc.line, str(exc).split(": ", 1)[1]))
+        findings.append(Finding(where, exc.line or 1, exc.message))
         po = catalog.new_catalog(lang, doc.path)
     return catalog.merge(doc.units, po, f"docs/{doc.path}")
 

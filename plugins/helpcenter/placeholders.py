@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import HelpcenterError, read_text, yaml_error
 from .meta import Finding, closest
 from .safety import Renderer, plain_text_problem
 
@@ -36,10 +37,30 @@ class Channel:
 
 
 def load_channels(path: Path) -> dict[str, Channel]:
+    """data/channels.yml: `key: {value: ..., label: {lang: ...}}` per official channel."""
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {k: Channel(k, dict(v.get("label", {})), str(v["value"])) for k, v in data.items()}
+    shown = f"{path.parent.name}/{path.name}"
+    text = read_text(path, shown)
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, shown) from None
+    if not isinstance(data, dict):
+        raise HelpcenterError("must be a mapping of channel keys", shown, 1, "see contributing/writing.md")
+    channels = {}
+    for key, item in data.items():
+        label = item.get("label", {}) if isinstance(item, dict) else None
+        if not isinstance(item, dict) or item.get("value") in (None, "") or not isinstance(label, dict):
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith(f"{key}:")), 1)
+            raise HelpcenterError(
+                f"channel {key!r} needs a `value:` (the URL, address or number) and `label:` by language",
+                shown,
+                line,
+                "write it like the other channels of the file",
+            )
+        channels[str(key)] = Channel(str(key), {str(k): str(v) for k, v in label.items()}, str(item["value"]))
+    return channels
 
 
 def check_channels(display: str, text: str, channels: dict[str, Channel], renderer: Renderer) -> list[Finding]:

@@ -7,19 +7,22 @@ translating and checking work in a plain Python environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from .errors import HelpcenterError
 from .safety import Renderer
 
 DEFAULT_DEEPL = {"en": "EN-US", "zh": "ZH-HANS", "zh-TW": "ZH-HANT", "pt": "PT-BR", "ko": "KO"}
 PUBLISH = ("machine", "reviewed")
 
 
-class ConfigError(ValueError):
+class ConfigError(HelpcenterError, ValueError):
     """A configuration mistake, named with where to fix it."""
 
 
@@ -54,6 +57,7 @@ class Project:
     options: dict[str, Any] = field(default_factory=dict)
     renderer: Renderer = field(default_factory=lambda: Renderer((), {}))  # the site's Python-Markdown
     site_url: str = ""
+    id: str = ""  # this site among others on one DeepL account: `project_id`, or site_url's host
 
     def language(self, code: str) -> Language:
         for lang in self.languages:
@@ -132,6 +136,13 @@ def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any] | None:
 def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dict[str, Any]) -> Project:
     """A Project from mkdocs.yml's values (shared by the CLI and the MkDocs plugin)."""
     langs = i18n.get("languages") or []
+    for n, lang in enumerate(langs if isinstance(langs, list) else [langs], 1):
+        if not isinstance(lang, Mapping) or not isinstance(lang.get("locale"), str):
+            raise ConfigError(
+                f"the i18n plugin's languages: entry {n} ({lang!r}) has no `locale:`",
+                "mkdocs.yml",
+                hint="write each language as `- locale: en` with `name:` and `build: true` under it",
+            )
     default = next((lang["locale"] for lang in langs if lang.get("default")), "ja")
     per_lang: dict[str, Any] = options.get("languages") or {}
     languages = []
@@ -169,6 +180,7 @@ def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dic
         options=options,
         renderer=Renderer.of(mkdocs.get("markdown_extensions") or []),
         site_url=str(mkdocs.get("site_url") or ""),
+        id=str(options.get("project_id") or urlsplit(str(mkdocs.get("site_url") or "")).hostname or ""),
     )
 
 

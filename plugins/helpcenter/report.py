@@ -2,7 +2,7 @@
 on GitHub (the machine-translation pull request's description, a pull request's job summary).
 
 Also the Markdown form of QA findings (`helpcenter check --format markdown`). Everything here only
-formats what status.py, the ledger (translate.append_ledger) and qa.py already know.
+formats what status.py, the ledger (translate.Ledger) and qa.py already know.
 """
 
 from __future__ import annotations
@@ -54,12 +54,14 @@ class LanguageBill:
 
 @dataclass(frozen=True)
 class LedgerRun:
-    """One line of translations/ledger.tsv (see translate.append_ledger)."""
+    """A run of `helpcenter translate` in translations/ledger.tsv (see translate.Ledger): its lines
+    added up per language."""
 
     when: str
     duration: str
     languages: tuple[LanguageBill, ...]
-    status: str  # "ok" or the one-line error the run stopped with
+    status: str  # "ok", the one-line error the run stopped with, or why it has no end line
+    run: str = ""  # the id its lines share; "" for a line of the older one-line-per-run format
 
     @property
     def billed(self) -> int:
@@ -69,29 +71,44 @@ class LedgerRun:
 _PART = re.compile(
     r"^\s*(?P<lang>[^:\s]+):\s*units=(?P<units>\d+)\s+requests=(?P<requests>\d+)\s+billed=(?P<billed>\d+)"
 )
+NO_END = "stopped before it could record its end (killed?); the bills above are every answer it saved"
 
 
 def parse_ledger_line(line: str) -> LedgerRun | None:
-    """A ledger line, or None when it is not one (a hand edit, a line from an older format)."""
+    """A ledger line, or None when it is not one (a hand edit)."""
     fields = line.rstrip("\n").split("\t")
     if len(fields) < 4:
         return None
     bills = []
-    for part in fields[2].split("|"):
+    for part in fields[2].split("|") if fields[2].strip() else []:
         m = _PART.match(part)
         if m is None:
             return None
         bills.append(LanguageBill(m["lang"], int(m["units"]), int(m["requests"]), int(m["billed"])))
-    return LedgerRun(fields[0], fields[1], tuple(bills), "\t".join(fields[3:]).strip() or "ok")
+    run = fields[3].removeprefix("run=") if fields[3].startswith("run=") else ""
+    status = "\t".join(fields[4:] if run else fields[3:]).strip() or "ok"
+    return LedgerRun(fields[0], fields[1], tuple(bills), status, run)
 
 
 def last_run(path: Path) -> LedgerRun | None:
-    """The last run recorded in the ledger, or None without a ledger or a readable last line."""
+    """The last run recorded in the ledger, its lines added up; None without a ledger or a readable last line."""
     try:
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except FileNotFoundError:
         return None
-    return parse_ledger_line(lines[-1]) if lines else None
+    last = parse_ledger_line(lines[-1]) if lines else None
+    if last is None or not last.run:
+        return last
+    parts = [r for r in map(parse_ledger_line, lines) if r is not None and r.run == last.run]
+    totals: dict[str, list[int]] = {}
+    for bill in (b for r in parts for b in r.languages):
+        total = totals.setdefault(bill.lang, [0, 0, 0])
+        total[0] += bill.units
+        total[1] += bill.requests
+        total[2] += bill.billed
+    status = last.status if last.status != "request" else NO_END
+    bills = tuple(LanguageBill(lang, *total) for lang, total in totals.items())
+    return LedgerRun(parts[0].when, last.duration, bills, status, last.run)
 
 
 def ledger_markdown(run: LedgerRun | None, display: str) -> str:

@@ -11,6 +11,7 @@ import polib
 
 from . import catalog
 from .catalog import State
+from .errors import HelpcenterError, display
 from .pages import Corpus
 from .segment import Unit
 
@@ -71,6 +72,53 @@ def pending(corpus: Corpus, langs: list[str], pages: list[str] | None = None) ->
                     yield Item(page, lang, unit, entry, st)
 
 
-def approve(corpus: Corpus, items: list[Item]) -> int:
-    """Mark the items reviewed; the caller saves the catalogs."""
-    return sum(catalog.approve(item.entry) for item in items)
+@dataclass(frozen=True)
+class Pick:
+    """One PATH[:LINE] of the command line: pages of docs/, or one page's catalog in one language
+    (`translations/<lang>/<page>.po:LINE`, as `helpcenter check` prints it), and maybe a line in it."""
+
+    raw: str
+    pages: list[str]
+    lang: str | None = None  # a catalog's language
+    line: int | None = None  # in the Markdown page, or in the catalog when `lang` is set
+
+    def chooses(self, item: Item, corpus: Corpus) -> bool:
+        if item.page not in self.pages or self.lang not in (None, item.lang):
+            return False
+        if self.line is None:
+            return True
+        if self.lang is None:
+            return item.unit.line == self.line
+        return item.entry is entry_at(corpus, item.page, item.lang, self.line)
+
+
+def entry_at(corpus: Corpus, page: str, lang: str, line: int) -> polib.POEntry | None:
+    """The catalog entry whose lines (comments first, as polib numbers them) hold `line`."""
+    before = [e for e in corpus.merged[page, lang].entries if 0 < (e.linenum or 0) <= line]
+    return max(before, key=lambda e: e.linenum, default=None)
+
+
+def select(corpus: Corpus, items: list[Item], picks: list[Pick]) -> list[Item]:
+    """The items the picks name; a pick with a line that names none is an error listing the page's
+    units to review, so that a wrong line never approves nothing in silence."""
+    if not picks:
+        return items
+    for pick in picks:
+        if pick.line is not None and not any(pick.chooses(item, corpus) for item in items):
+            page = pick.pages[0]
+            units = [
+                f"{i.where} [{i.lang}]" + (f" = {po_where(corpus, i)}" if pick.lang else "")
+                for i in items
+                if i.page == page and pick.lang in (None, i.lang)
+            ]
+            raise HelpcenterError(
+                "names no unit to review",
+                pick.raw,
+                hint=("the units of this page to review: " + ", ".join(units)) if units else "nothing to review there",
+            )
+    return [item for item in items if any(pick.chooses(item, corpus) for pick in picks)]
+
+
+def po_where(corpus: Corpus, item: Item) -> str:
+    path = catalog.catalog_path(corpus.project.translations, item.lang, item.page)
+    return f"{display(path, corpus.project.root)}:{item.entry.linenum or 1}"

@@ -47,6 +47,8 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
+from .errors import HelpcenterError
+
 ROOT_SELECTOR = "article.md-content__inner"  # the article only: no navigation, header or footer
 # Not search text: the reader notice, heading anchors, incident badges and the lists the incidents
 # plugin adds (the pages they list are found on their own).
@@ -87,7 +89,7 @@ _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _STATE = re.compile(r'data-translation-state="([a-z]+)"')
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(HelpcenterError):
     """Pagefind failed or found nothing to index."""
 
 

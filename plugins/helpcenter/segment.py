@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import yaml
 from markdown_it.token import Token
 
+from .errors import HelpcenterError
 from .markdown import parser
 
 #: libyaml's safe loader where PyYAML has it: front matter is read for every page on every build
@@ -86,12 +87,19 @@ class Document:
         return "".join(out)
 
 
-class FrontMatterError(ValueError):
-    """Front matter that is not a YAML mapping; carries the 1-based line."""
+def _bad_value(line: str) -> bool:
+    try:
+        yaml.load(line, Loader=YAML_LOADER)
+    except (ValueError, yaml.YAMLError):
+        return True
+    return False
+
+
+class FrontMatterError(HelpcenterError, ValueError):
+    """Front matter that is not a YAML mapping; carries the 1-based line (the caller knows the file)."""
 
     def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
+        super().__init__(message, line=line)
 
 
 def slugify(text: str) -> str:
@@ -244,6 +252,11 @@ class _Builder:
             line = (mark.line + 2) if mark is not None else 1
             problem = getattr(exc, "problem", None) or str(exc)
             raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from None
+        except ValueError as exc:  # a date that does not exist (2026-02-30): YAML parses, the calendar refuses
+            line = next((n for n, text in enumerate(token.content.splitlines(), 2) if _bad_value(text)), 1)
+            raise FrontMatterError(
+                f"front matter has a value that cannot be read ({exc}: a date that does not exist?)", line
+            ) from None
         if not isinstance(data, dict):
             raise FrontMatterError("front matter must be a mapping of `key: value` lines", 2)
         for n in range(token.map[0] + 1, token.map[1] - 1):

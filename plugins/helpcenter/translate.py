@@ -2,43 +2,48 @@
 
 Only units that are missing or stale are sent, each distinct text once per language. Reviewed work is
 never overwritten: a stale reviewed unit gets the new machine translation as fuzzy, with the old
-source in `#|` and the reviewed text in a comment. Catalogs are saved after every request, atomically,
-so a run that stops (quota, network, kill -9) loses nothing it was billed for and the next run goes on
-from there.
+source in `#|` and the reviewed text in a comment. Each answer is written to the ledger and the
+catalogs before the next request starts (atomically, and without undoing what others saved meanwhile:
+`Saver`), so a run that stops (quota, network, Ctrl-C, SIGTERM, kill -9) loses nothing it was billed
+for but the requests in flight, and the next run goes on from there. A signal stops every language
+(`stop_on_signals`, README "Reliability").
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
+import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import deepl
 import polib
 from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
-from . import catalog, inline
-from .catalog import Merged, State
+from . import catalog, inline, locks
+from .catalog import State
+from .errors import HelpcenterError, display
 from .glossary import Glossary
 from .pages import Corpus, po_path
 from .project import Language
 
+N = TypeVar("N", int, float)
 MAX_TEXTS = 50  # DeepL: texts per request
 MAX_BYTES = 120 * 1024  # DeepL: 128 KiB per request; the rest is left for the other fields
 ENGINE = "deepl"
 DOMAIN = "Help center of a cryptocurrency exchange."
 
 
-class TranslateError(RuntimeError):
+class TranslateError(HelpcenterError):
     """A run that had to stop; the message is one line for the user."""
 
 
@@ -112,6 +117,7 @@ class Outcome:
     requests: int = 0
     billed: int = 0
     error: str = ""
+    notes: list[str] = field(default_factory=list)  # what the save left as it was on disk, and why
 
 
 def client_from_env() -> deepl.DeepLClient:
@@ -119,17 +125,44 @@ def client_from_env() -> deepl.DeepLClient:
     key = os.environ.get("DEEPL_AUTH_KEY", "").strip()
     if not key:
         raise TranslateError("DEEPL_AUTH_KEY is not set: export DEEPL_AUTH_KEY=<your DeepL API key> and run again")
-    timeout = os.environ.get("HELPCENTER_DEEPL_TIMEOUT")
-    retries = os.environ.get("HELPCENTER_DEEPL_RETRIES")
-    if timeout:
-        deepl.http_client.min_connection_timeout = float(timeout)
-    if retries:
-        deepl.http_client.max_network_retries = int(retries)
+    if any(c.isspace() or not c.isprintable() for c in key):  # a key pasted with a line break: never echo it
+        raise TranslateError(
+            f"DEEPL_AUTH_KEY has a space, a line break or a control character inside ({len(key)} characters)",
+            hint="copy the key again from your DeepL account, on one line",
+        )
+    timeout = _number("HELPCENTER_DEEPL_TIMEOUT", float)
+    retries = _number("HELPCENTER_DEEPL_RETRIES", int)
+    if timeout is not None:
+        deepl.http_client.min_connection_timeout = timeout
+    if retries is not None:
+        deepl.http_client.max_network_retries = retries
     return deepl.DeepLClient(key, server_url=os.environ.get("DEEPL_SERVER_URL") or None, send_platform_info=False)
 
 
+def _number(name: str, kind: type[N]) -> N | None:
+    """An optional numeric setting from the environment, or an error naming it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = kind(-1)
+    if value < 0:
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise TranslateError(f"{name}={raw!r} is not {what}", hint=f"e.g. {name}=3, or unset it")
+    return value
+
+
 def explain(exc: Exception) -> str:
-    """One line a user can act on, for each way DeepL can refuse."""
+    """One line a user can act on, for each way DeepL can refuse; never the key, whatever a library
+    puts in its message."""
+    message = _explain(exc)
+    key = os.environ.get("DEEPL_AUTH_KEY", "").strip()
+    return message.replace(key, "<DEEPL_AUTH_KEY>") if key else message
+
+
+def _explain(exc: Exception) -> str:
     if isinstance(exc, deepl.QuotaExceededException):
         return "DeepL quota exceeded (456): what was translated so far is saved; rerun when the quota resets"
     if isinstance(exc, deepl.AuthorizationException):
@@ -144,15 +177,30 @@ def explain(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def glossary_prefix(project_id: str) -> str:
+    """The start of the names of this site's glossaries; one DeepL account may serve several sites."""
+    if not project_id:
+        raise TranslateError(
+            "mkdocs.yml has no site_url: DeepL glossaries are named after the site",
+            hint="set site_url (or the helpcenter plugin's project_id) in mkdocs.yml",
+        )
+    return f"helpcenter-{project_id}-"
+
+
 def ensure_glossary(
-    client: deepl.DeepLClient, glossary: Glossary, languages: list[Language], needed: list[Language] | None = None
+    client: deepl.DeepLClient,
+    glossary: Glossary,
+    languages: list[Language],
+    needed: list[Language] | None = None,
+    project_id: str = "",
 ) -> str | None:
     """The id of our multilingual glossary (a dictionary per language of `languages`), uploaded only
     when its content changed (named by hash) or it has no dictionary for a language in `needed` (one
-    just added to mkdocs.yml)."""
+    just added to mkdocs.yml). Older glossaries of this site are deleted; other sites' stay."""
     if not glossary.terms and not glossary.keep:
         return None
-    name = f"helpcenter-{glossary.digest()}"
+    prefix = glossary_prefix(project_id)
+    name = prefix + glossary.digest()
     wanted = {_glossary_lang(lang) for lang in (needed or languages) if glossary.pairs(lang.code)}
     existing = client.list_multilingual_glossaries()
     for info in existing:
@@ -166,8 +214,8 @@ def ensure_glossary(
     if not dictionaries:
         return None
     created = client.create_multilingual_glossary(name, dictionaries)
-    for info in existing:  # older versions of ours
-        if info.name.startswith("helpcenter-"):
+    for info in existing:  # older versions of this site's
+        if info.name.startswith(prefix):
             client.delete_multilingual_glossary(info)
     return str(created.glossary_id)
 
@@ -201,16 +249,99 @@ def _well_formed(xml: str) -> bool:
     return True
 
 
+def _signature(entry: polib.POEntry | None) -> tuple[object, ...] | None:
+    """What a person can change in an entry: compared to see whether someone else changed it."""
+    if entry is None:
+        return None
+    return (entry.msgstr, entry.fuzzy, entry.previous_msgid, entry.tcomment)
+
+
 class Saver:
-    """Saves the catalogs of one language: each page's file, atomically, when it changed."""
+    """Saves one language's catalogs without losing what others changed on disk during the run.
+
+    Each save re-reads the file under the write lock, merges it with the source as it was loaded and
+    applies only this run's translations, and only to entries that nobody changed since the run read
+    them (or last wrote them): a reviewer's edit in Poedit, a `review --approve` or an `import` made
+    while DeepL was working stays, and the run says so.
+    """
 
     def __init__(self, corpus: Corpus, lang: str) -> None:
         self.corpus, self.lang = corpus, lang
+        self.own: dict[str, set[str]] = {}  # page -> msgids this run translated
+        self.seen: dict[str, dict[str, tuple[object, ...] | None]] = {
+            page: {e.msgid: _signature(e) for e in merged.entries}
+            for (page, code), merged in corpus.merged.items()
+            if code == lang
+        }  # page -> msgid -> the entry as this run last saw it on disk
+        self.notes: list[str] = []
+
+    def translated(self, page: str, entry: polib.POEntry) -> None:
+        self.own.setdefault(page, set()).add(entry.msgid)
 
     def save(self, pages: set[str]) -> None:
-        for page in sorted(pages):
-            merged: Merged = self.corpus.merged[page, self.lang]
-            catalog.save(merged.po, po_path(self.corpus.project, self.lang, page))
+        with locks.write_lock(self.corpus.project.translations):
+            for page in sorted(pages):
+                self._save(page)
+
+    def _save(self, page: str) -> None:
+        path = po_path(self.corpus.project, self.lang, page)
+        where = display(path, self.corpus.project.root)
+        try:
+            on_disk = catalog.load(path, self.lang, page, where)
+        except catalog.CatalogError as exc:
+            self.notes.append(f"{exc} (not rewritten: this run's translations of it are lost until it is fixed)")
+            self.own.pop(page, None)
+            return
+        fresh = catalog.merge(self.corpus.docs[page].units, on_disk, f"docs/{page}")
+        ours = {e.msgid: e for e in self.corpus.merged[page, self.lang].entries}
+        seen = self.seen[page]
+        for entry in fresh.entries:
+            if entry.msgid not in self.own.get(page, ()):
+                continue
+            if _signature(entry) == seen.get(entry.msgid):
+                catalog.copy_translation(ours[entry.msgid], entry)
+            else:
+                self.own[page].discard(entry.msgid)
+                line = next((e.linenum for e in on_disk if e.msgid == entry.msgid), 0)
+                self.notes.append(
+                    f"{where}:{line or 1}: changed on disk during the run; kept as it is there "
+                    "(DeepL's translation of it was not applied)"
+                )
+        catalog.save(fresh.po, path)
+        self.seen[page] = {e.msgid: _signature(e) for e in catalog.load(path, self.lang, page, where)}
+
+
+GRACE = 5.0  # seconds the requests in flight are awaited after SIGINT or SIGTERM
+
+
+@dataclass
+class Session:
+    """What the threads of one run share: the ledger, why it stops, and a lock that orders each
+    request's bookkeeping (ledger line, catalogs) before the run's end, so that nothing is written
+    after the command has said what was saved."""
+
+    ledger: Ledger
+    stop: threading.Event = field(default_factory=threading.Event)
+    signal: int | None = None
+    closed: bool = False
+    commit: threading.Lock = field(default_factory=threading.Lock)
+
+
+@contextmanager
+def stop_on_signals(session: Session) -> Iterator[None]:
+    """SIGINT and SIGTERM end the run: no request starts after them (the default handlers would
+    leave the other languages' threads sending and billing until they are done)."""
+
+    def handler(signum: int, frame: object) -> None:
+        session.signal = signum
+        session.stop.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
 
 
 def run_language(
@@ -219,15 +350,17 @@ def run_language(
     work: Plan,
     glossary_id: str | None,
     progress: Callable[[int], None],
-    stop: threading.Event,
+    session: Session,
     glossary: Glossary,
-) -> Outcome:
-    """Translate one language's plan, saving after every request."""
+    outcome: Outcome,
+) -> None:
+    """Translate one language's plan; each answer is billed in the ledger and saved before the next
+    request starts."""
     lang = work.lang
-    outcome = Outcome(lang.code)
     saver = Saver(corpus, lang.code)
+    outcome.notes = saver.notes
     for batch in batches(work.jobs):
-        if stop.is_set():  # another language failed: its error is the one to report
+        if session.stop.is_set():  # a signal, or another language failed: its error is the one to report
             break
         options: dict[str, object] = {
             "source_lang": "JA",
@@ -246,17 +379,26 @@ def run_language(
             results = client.translate_text([job.encoded.xml for job in batch], **options)  # type: ignore[arg-type]
         except Exception as exc:  # every failure ends the run with one line; saved work stays
             outcome.error = explain(exc)
-            stop.set()
+            session.stop.set()
             break
-        outcome.requests += 1
-        for job, result in zip(batch, results if isinstance(results, list) else [results], strict=True):
-            _store(job, result.text, lang, glossary)
-            outcome.billed += int(getattr(result, "billed_characters", 0) or 0)
-            outcome.units += 1
-        saver.save({page for job in batch for page, _ in job.entries})
+        answered = results if isinstance(results, list) else [results]
+        billed = sum(int(getattr(r, "billed_characters", 0) or 0) for r in answered)
+        with session.commit:
+            if session.closed:  # answered after the run ended: billed, not recorded (README "Reliability")
+                return
+            session.ledger.bill(lang.code, len(batch), billed)
+            outcome.requests += 1
+            outcome.billed += billed
+            outcome.units += len(batch)
+            for job, result in zip(batch, answered, strict=True):
+                _store(job, result.text, lang, glossary)
+                for page, entry in job.entries:
+                    saver.translated(page, entry)
+            saver.save({page for job in batch for page, _ in job.entries})
         progress(len(batch))
-    saver.save(set(p for p, lang_code in corpus.merged if lang_code == lang.code))
-    return outcome
+    with session.commit:
+        if not session.closed:
+            saver.save(set(p for p, lang_code in corpus.merged if lang_code == lang.code))
 
 
 def run(
@@ -264,65 +406,83 @@ def run(
     corpus: Corpus,
     plans: list[Plan],
     glossary: Glossary,
+    session: Session,
     progress: Callable[[str, int], None] = lambda lang, n: None,
 ) -> list[Outcome]:
-    """Every language concurrently (catalogs are per language, so no two threads share a file)."""
+    """Every language concurrently (catalogs are per language, so no two threads share a file).
+
+    The threads are daemons: after a signal the run waits GRACE seconds for the requests in flight,
+    then ends, and a thread still waiting for DeepL dies with the process.
+    """
+    outcomes = [Outcome(p.lang.code) for p in plans]
     glossary_id = None
     needed = [p.lang for p in plans if p.jobs]
-    if needed:
+    if needed and not session.stop.is_set():
+        glossary_prefix(corpus.project.id)  # a configuration error is said before anything is sent
         try:
-            glossary_id = ensure_glossary(client, glossary, list(corpus.project.languages), needed)
-        except Exception as exc:
-            raise TranslateError(explain(exc)) from None
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=max(1, len(plans))) as pool:
-        futures = [
-            pool.submit(run_language, client, corpus, p, glossary_id, partial(progress, p.lang.code), stop, glossary)
-            for p in plans
-        ]
-        return [f.result() for f in futures]
+            glossary_id = ensure_glossary(client, glossary, list(corpus.project.languages), needed, corpus.project.id)
+        except Exception as exc:  # the same fault as on a translate request: the same exit
+            for o in outcomes:
+                o.error = explain(exc)
+            return outcomes
+    crashed: list[BaseException] = []
+
+    def work(p: Plan, outcome: Outcome) -> None:
+        try:
+            run_language(client, corpus, p, glossary_id, partial(progress, p.lang.code), session, glossary, outcome)
+        except BaseException as exc:  # a bug or an unwritable file: stop the others, report it in the main thread
+            crashed.append(exc)
+            session.stop.set()
+
+    threads = [
+        threading.Thread(target=work, args=(p, o), name=f"translate-{p.lang.code}", daemon=True)
+        for p, o in zip(plans, outcomes, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    deadline: float | None = None
+    while any(t.is_alive() for t in threads):
+        if deadline is None and session.signal is not None:
+            deadline = time.monotonic() + GRACE
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        next(t for t in threads if t.is_alive()).join(0.1)
+    with session.commit:
+        session.closed = True
+    if crashed:
+        raise crashed[0]
+    return outcomes
 
 
-def append_ledger(path: Path, outcomes: list[Outcome], started: float) -> None:
-    """One line per run: when, how long, per language units/requests/billed, and how it ended.
-
-    A run that sent nothing and did not fail leaves the ledger (and so the repository) untouched.
+class Ledger:
+    """translations/ledger.tsv, the bill: a line per answered request, appended and flushed to disk
+    before the next request starts, so that it holds every bill whatever ends the run (kill -9 loses
+    at most the requests in flight); and a line when the run ends, with how it ended. The lines of a
+    run share its id (`run=`); `helpcenter report --ledger` adds them up.
     """
-    if not any(o.requests or o.error for o in outcomes):
-        return
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    parts = [f"{o.lang}: units={o.units} requests={o.requests} billed={o.billed}" for o in outcomes]
-    status = next((o.error for o in outcomes if o.error), "ok")
-    line = f"{stamp}\t{time.monotonic() - started:.1f}s\t{' | '.join(parts)}\t{status}\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        f.write(line)
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.started = time.monotonic()
+        self.id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]  # unique, sortable
+        self.lines = 0
+        self._lock = threading.Lock()
 
-@contextmanager
-def run_lock(translations: Path) -> Iterator[None]:
-    """One run at a time: a second one refuses with a clear message.
+    def bill(self, lang: str, units: int, billed: int) -> None:
+        self._append(f"{lang}: units={units} requests=1 billed={billed}", "request")
 
-    An advisory lock (flock) held on translations/.lock: the kernel releases it when the process
-    ends in any way, kill -9 included, so a dead run never blocks the next one.
-    """
-    translations.mkdir(parents=True, exist_ok=True)
-    path = translations / ".lock"
-    with path.open("a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "unknown"
-            raise TranslateError(
-                f"another `helpcenter translate` is running (pid {holder}); wait for it to finish and run again"
-            ) from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"{os.getpid()}\n")
-        f.flush()
-        try:
-            yield
-        finally:
-            f.truncate(0)
-            fcntl.flock(f, fcntl.LOCK_UN)
+    def end(self, status: str) -> None:
+        """The run's last line; a run that sent nothing and did not fail leaves the ledger untouched."""
+        if self.lines or status != "ok":
+            self._append("", status)
+
+    def _append(self, bills: str, status: str) -> None:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        line = f"{stamp}\t{time.monotonic() - self.started:.1f}s\t{bills}\trun={self.id}\t{status}\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(line)
+                f.flush()
+                os.fsync(f.fileno())
+            self.lines += 1

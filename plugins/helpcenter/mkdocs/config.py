@@ -23,3 +23,4 @@ class HelpcenterConfig(Config):
     allowed_hosts = opt.ListOfItems(opt.Type(str), default=[])  # external link hosts besides channels.yml's
     staging_dir = opt.Type(str, default=".cache/helpcenter/docs")
     cache_file = opt.Type(str, default=".cache/helpcenter/pages.pickle")  # "" turns the cache off
+    project_id = opt.Type(str, default="")  # names this site's DeepL glossaries (default: site_url's host)

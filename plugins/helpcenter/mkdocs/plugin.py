@@ -34,6 +34,7 @@ from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked, load_memo, store_memo
 from ..catalog import catalog_path
+from ..errors import HelpcenterError, display
 from ..guard import Guard, protect, theme_scripts
 from ..pages import Corpus, PageTranslation
 from ..safety import line_of
@@ -44,18 +45,36 @@ from .jinja import MemoryBytecodeCache
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
 THEME_CSS = "helpcenter/theme.css"  # accessibility fixes to Material's defaults (a theme dir file, copied to the site)
+STAGING_MARK = ".helpcenter-staging"  # in a staging folder the plugin created: its contents are the plugin's
 _SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
 _HREFLANG = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _claim(staging: Path, root: Path, docs: Path) -> None:
+    """Make sure the staging folder is ours before anything in it is deleted: a folder inside .cache/,
+    or one that carries the mark the plugin leaves in a folder it created. `staging_dir: .` would
+    otherwise delete docs/, translations/ and .git."""
+    cache = root / ".cache"
+    ours = (
+        (staging / STAGING_MARK).is_file()
+        or not staging.exists()
+        or (staging.is_relative_to(cache) and staging != cache)
+    )
+    if not ours or staging.is_relative_to(docs) or docs.is_relative_to(staging):
+        raise project_mod.ConfigError(
+            f"staging_dir: {display(staging, root)} is not a folder of the plugin's own; "
+            "everything in it that the plugin did not write would be deleted",
+            "mkdocs.yml",
+            hint="use a folder inside .cache/ (the default: .cache/helpcenter/docs) or a new folder",
+        )
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / STAGING_MARK).touch()
 
 
 def _url(page: str) -> str:
     """The directory URL of a source page: security/x.md -> security/x/, index.md -> ''."""
     stem = page.removesuffix(".md")
     return "" if stem == "index" else stem.removesuffix("/index") + "/"
-
-
-def _display(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _site_options(config: MkDocsConfig, docs: Path) -> dict[str, Any]:
@@ -90,6 +109,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            return self._configure(config)
+        except HelpcenterError as exc:  # a mistake in a file of the project: one message, no traceback
+            raise PluginError(f"helpcenter: {exc}") from None
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         i18n = config.plugins.get("i18n")
         if i18n is None:
             raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
@@ -104,12 +129,10 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         staging = (root / self.config.staging_dir).resolve()
         self.source_docs = self.source_docs if docs == staging and self.source_docs else docs
         self.staging = staging
+        _claim(staging, root, self.source_docs)
         options = dict(self.config)
         options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
-        try:
-            project = project_mod.build(root, _site_options(config, self.source_docs), options, dict(i18n.config))
-        except project_mod.ConfigError as exc:
-            raise PluginError(str(exc)) from None
+        project = project_mod.build(root, _site_options(config, self.source_docs), options, dict(i18n.config))
         cache_file = root / self.config.cache_file if self.config.cache_file else None
         if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
             gc.unfreeze()
@@ -146,8 +169,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         for (page, lang), shown in self.shown.items():
             if shown.text is not None:
                 wanted[page[:-3] + f".{lang}.md"] = shown.text
-        self.staging.mkdir(parents=True, exist_ok=True)
-        keep: set[Path] = set()
+        keep: set[Path] = {self.staging / STAGING_MARK}
         for rel, text in wanted.items():
             target = self.staging / rel
             keep.add(target)
@@ -266,7 +288,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if lang and lang != project.default:
             sources.append(catalog_path(project.translations, lang, source))
         self.guarded.add(str(Path(config.site_dir, page.file.dest_uri)))
-        where = f"{page.file.dest_uri} ({lang}, from " + " or ".join(_display(p, project.root) for p in sources) + ")"
+        where = f"{page.file.dest_uri} ({lang}, from " + " or ".join(display(p, project.root) for p in sources) + ")"
         return self._guarded(output, where, sources)
 
     @event_priority(-190)
@@ -286,7 +308,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if scan.problems:
             root = self.corpus.project.root if self.corpus else Path()
             lines = [(p, line_of(p.read_text(encoding="utf-8"), scan.clues, 0)) for p in sources or [] if p.exists()]
-            found = ", ".join(f"{_display(p, root)}:{n}" for p, n in lines if n)
+            found = ", ".join(f"{display(p, root)}:{n}" for p, n in lines if n)
             at = f"; look at {found}" if found else ""
             raise PluginError(f"{where}: unsafe HTML, the page is not written{at}:\n  " + "\n  ".join(scan.problems))
         return output if self.serving else protect(output, scan)
