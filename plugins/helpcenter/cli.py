@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, qa, report, review, status, translate
+from . import catalog, importer, incident_cli, qa, report, review, status, translate, verify_cli
 from .glossary import GlossaryError
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
@@ -246,6 +246,7 @@ def parser() -> argparse.ArgumentParser:
 
     report.add_parser(sub)
     incident_cli.add_parser(sub)
+    verify_cli.add_parser(sub)
     return p
 
 

@@ -7,7 +7,7 @@ once and the same everywhere; an unknown key is a writer's mistake reported with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -24,9 +24,13 @@ class Channel:
     key: str
     labels: dict[str, str]
     value: str
+    uses: dict[str, str] = field(default_factory=dict)  # what the channel is used for, per language
 
     def label(self, lang: str, default: str) -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.labels.get(default, self.key)
+
+    def use(self, lang: str, default: str) -> str:
+        return self.uses.get(lang) or self.uses.get("en") or self.uses.get(default, "")
 
     def markdown(self) -> str:
         """URLs as links; addresses, numbers and accounts as code, so they are never restyled."""
@@ -39,11 +43,11 @@ def load_channels(path: Path) -> dict[str, Channel]:
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {k: Channel(k, dict(v.get("label", {})), str(v["value"])) for k, v in data.items()}
+    return {k: Channel(k, dict(v.get("label", {})), str(v["value"]), dict(v.get("use", {}))) for k, v in data.items()}
 
 
 def check_channels(display: str, text: str, channels: dict[str, Channel], renderer: Renderer) -> list[Finding]:
-    """Labels are plain text; a value is an https URL, or text with nothing that ends a code span."""
+    """Labels and uses are plain text; a value is an https URL, or text with nothing that ends a code span."""
     lines = text.splitlines()
 
     def line(key: str, needle: str) -> int:
@@ -52,9 +56,10 @@ def check_channels(display: str, text: str, channels: dict[str, Channel], render
 
     out = []
     for key, channel in channels.items():
-        for label in channel.labels.values():
-            if problem := plain_text_problem(str(label), renderer):
-                out.append(Finding(display, line(key, str(label)), f"label of {key}: {problem}"))
+        for field_name, texts in (("label", channel.labels), ("use", channel.uses)):
+            for text_ in texts.values():
+                if problem := plain_text_problem(str(text_), renderer):
+                    out.append(Finding(display, line(key, str(text_)), f"{field_name} of {key}: {problem}"))
         value = channel.value
         if value.startswith(("http:", "https:", "//")) and not value.startswith("https://"):
             out.append(Finding(display, line(key, "value"), f"{key}: an official URL starts with https://"))
