@@ -16,6 +16,7 @@ of Unicode's data), never by a hand-made list of lookalike characters.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import string
 import unicodedata
@@ -182,10 +183,8 @@ def decode_host(host: str) -> str:
             try:
                 label = idna.decode(label)
             except (idna.IDNAError, UnicodeError):
-                try:
+                with contextlib.suppress(UnicodeError):
                     label = label[4:].encode("ascii").decode("punycode")
-                except UnicodeError:
-                    pass
         labels.append(label)
     return ".".join(labels)
 
@@ -210,7 +209,8 @@ def rules(channels: dict[str, Channel]) -> dict[str, Any]:
         if kind == "url":
             rest = channel.value.removeprefix("https://")
             host, _, path = rest.partition("/")
-            entry |= {"host": host.lower().removeprefix("www."), "path": ("/" + path).rstrip("/")}
+            host = host.lower()
+            entry |= {"host": host.removeprefix("www."), "written": host, "path": ("/" + path).rstrip("/")}
         elif kind == "email":
             entry["address"] = channel.value.lower()
         elif kind == "phone":
@@ -276,6 +276,17 @@ class Verifier:
         digits = phone_digits(s)
         if digits:
             return self.phone(original, digits)
+        disguised = self.disguised_number(s)
+        if disguised:
+            near = [c for c in self.of_kind("phone") if distance(disguised, c["digits"]) <= 2]
+            reason = "script" if not s.isascii() else "spelling"
+            return Result(
+                original,
+                NOT_OFFICIAL,
+                "phone",
+                reason if near else "other",
+                lookalike_of=next((c["key"] for c in near), None),
+            )
         if re.fullmatch(r"@[^\s@/]+", s):
             return self.handle(original, s[1:])
         if re.fullmatch(r"[^\s@/:]+@[^\s@/]+", s):
@@ -289,6 +300,13 @@ class Verifier:
             if result:
                 return result
         return self.app(original, s)
+
+    def disguised_number(self, s: str) -> str | None:
+        """A phone number written partly with lookalikes of digits (O for 0, l for 1, other scripts)."""
+        table = self.data["confusables"]
+        mapped = "".join(table.get(c, c) for c in s).replace("o", "0").replace("l", "1")
+        real = len(re.findall(r"[0-9]", s))
+        return phone_digits(mapped) if real * 2 >= len(re.findall(r"[0-9]", mapped)) > real else None
 
     def phone(self, original: str, digits: str) -> Result:
         for c in self.of_kind("phone"):
@@ -339,6 +357,13 @@ class Verifier:
                 return "script" if not host.isascii() else found
         return None
 
+    @staticmethod
+    def by_path(candidates: list[dict[str, Any]], path: str) -> str:
+        """The channel among those on one host whose path the input's path is in (the longest)."""
+        clean = re.split(r"[?#]", path, maxsplit=1)[0].rstrip("/")
+        fits = [c for c in candidates if clean == c["path"] or clean.startswith(c["path"] + "/")]
+        return str(max(fits or candidates, key=lambda c: len(c["path"]))["key"])
+
     def url(self, original: str, rest: str) -> Result | None:
         authority = re.split(r"[/?#\\]", rest, maxsplit=1)[0]
         path = rest[len(authority) :]
@@ -352,18 +377,21 @@ class Verifier:
             if segment in self.data["direct_message_paths"]:
                 return Result(original, NOT_OFFICIAL, "url", "never-used", never_used="direct-message")
             return self.handle(original, segment.lstrip("@")) if segment else None
-        on_host = [c for c in self.of_kind("url") if c["host"] == bare]
+        urls = self.of_kind("url")
+        on_host = [c for c in urls if c["host"] == bare]
         if on_host:
-            clean = re.split(r"[?#]", path, maxsplit=1)[0].rstrip("/")
-            fits = [c for c in on_host if clean == c["path"] or clean.startswith(c["path"] + "/")]
-            best = max(fits or on_host, key=lambda c: len(c["path"]))
-            return Result(original, OFFICIAL, "url", OFFICIAL, best["key"], [best["key"]])
+            key = self.by_path(on_host, path)
+            return Result(original, OFFICIAL, "url", OFFICIAL, key, [key])
         never = self.never_used(bare)
         if never:
             return Result(original, NOT_OFFICIAL, "url", "never-used", never_used=never)
         reason = self.host_lookalike(bare, userinfo)
         if reason:
-            key = self.closest("url", bare, "host")["key"]
+            sk = self.skel(host)
+            far = {
+                c["key"]: min(distance(sk, self.skel(c["host"])), distance(sk, self.skel(c["written"]))) for c in urls
+            }
+            key = self.by_path([c for c in urls if far[c["key"]] == min(far.values())], path)
             return Result(original, NOT_OFFICIAL, "url", reason, lookalike_of=key)
         return Result(original, NOT_OFFICIAL, "url", "other")
 
