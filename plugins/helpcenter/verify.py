@@ -184,7 +184,7 @@ def decode_host(host: str) -> str:
                 label = idna.decode(label)
             except (idna.IDNAError, UnicodeError):
                 with contextlib.suppress(UnicodeError):
-                    label = label[4:].encode("ascii").decode("punycode")
+                    label = label[4:].encode("ascii").decode("punycode").lower()
         labels.append(label)
     return ".".join(labels)
 
