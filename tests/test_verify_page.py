@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from browserkit import LANGS, launch, serve
 from helpcenter.placeholders import load_channels
@@ -42,7 +42,7 @@ def prefix(lang: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_site(tmp_path_factory.mktemp("verify"), pages=None)
-    result = run(["mkdocs", "build", "--strict"], root)
+    result = run(["mkdocs", "build", "--strict"], root, HELPCENTER_ACTIVE_INCIDENT="phishing")
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "site"
 
@@ -61,11 +61,15 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A phone-sized page; the test fails on any console error (a CSP violation is one)."""
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(params=[PHONE], ids=["phone"])
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page (phone-sized unless parametrized); the test fails on any console error (a CSP violation is one)."""
     errors: list[str] = []
-    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab = browser.new_page(viewport=request.param)
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
     yield tab
@@ -144,3 +148,40 @@ def test_channels_json_in_every_language(site: Path) -> None:
         assert {c["key"]: c["value"] for c in data["channels"]} == {k: c.value for k, c in CHANNELS.items()}
         assert {c["key"]: c["label"] for c in data["channels"]} == {k: c.labels[lang] for k, c in CHANNELS.items()}
         assert "telegram" in {k["kind"] for k in data["never_used"]}
+
+
+FRONT_DOOR_JS = """() => {
+  const top = sel => {
+    const e = document.querySelector(sel);
+    return e ? e.getBoundingClientRect().top + scrollY : null;
+  };
+  const article = document.querySelector('article.md-content__inner');
+  return {
+    first: article.querySelector(':scope > :not(.hc-notice)').className,
+    banner: top('[data-active-incident]'), search: top('.hc-front-search'), cards: top('ul.hc-incident-index'),
+    verify: top('#hc-verify-input'), firstAid: top('article a[href$="phishing/if-you-were-phished/"]'),
+    cardWidths: [...document.querySelectorAll('ul.hc-incident-index > li')].map(li => li.getBoundingClientRect().width),
+    incidents: [...document.querySelectorAll('ul.hc-incident-index > li')].map(li => li.dataset.incident).sort(),
+    overflow: document.documentElement.scrollWidth > innerWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize("page", [PHONE, DESKTOP], ids=["phone", "desktop"], indirect=True)
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_is_the_front_door(page: Page, base: str, lang: str) -> None:
+    page.goto(base + prefix(lang))
+    door = page.evaluate(FRONT_DOOR_JS)
+    assert door["first"] == "hc-front-search"  # the article opens with the search box
+    order = [door[k] for k in ("banner", "search", "cards", "verify", "firstAid")]
+    assert None not in order and order == sorted(order), door  # incident, search, cards, tool, first aid
+    assert door["incidents"] == sorted(["hacking", "outage", "mistaken-trade", "phishing"])
+    assert not door["overflow"], "the page scrolls sideways"
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    if width < 600:  # one card per row on a phone, side by side on a desktop
+        assert min(door["cardWidths"]) > width * 0.8, door["cardWidths"]
+    else:
+        assert max(door["cardWidths"]) < width * 0.5, door["cardWidths"]
+    assert paste(page, "@HoshiExchang")["lookalike_of"] == "x_account"  # the tool works on the home page
+    page.locator(".hc-front-search").click()
+    expect(page.locator(".md-search__input")).to_be_focused()  # Material's search opened from it
