@@ -13,9 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from browserkit import LANGS, launch, serve
+from browserkit import LANGS
 from helpcenter.placeholders import load_channels
 from helpcenter.verify import verifier
 from sitekit import copy_site, run
@@ -45,20 +45,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(["mkdocs", "build", "--strict"], root, HELPCENTER_ACTIVE_INCIDENT="phishing")
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def base(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
 
 
 PHONE = {"width": 390, "height": 844}
