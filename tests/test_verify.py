@@ -167,3 +167,12 @@ def test_official_names_inside_other_addresses_are_not_official(text: str) -> No
         if channel.value.startswith("https://"):
             result = CHECK.verify(text.format(core(key)))
             assert result.verdict == "not-official", (text, key, result)
+
+
+def test_a_site_with_fewer_kinds_of_channel_still_answers() -> None:
+    """A help center that lists only its website: lookalike addresses and accounts are still not official."""
+    only_site = verifier({"website": CHANNELS["website"]})
+    for text in ("support@hoshi-exchange-help.example", "@HoshiExchange_Support", "0120-000-123"):
+        result = only_site.verify(text)
+        assert result.verdict == "not-official" and result.lookalike_of is None, result
+    assert only_site.verify("www.hoshi-exchange.example").channel == "website"

@@ -247,10 +247,11 @@ class Verifier:
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return [c for c in self.channels if c["kind"] == kind]
 
-    def closest(self, kind: str, text: str, field_name: str) -> dict[str, Any]:
-        """The channel of `kind` that `text` looks most like (the first one on a tie)."""
+    def closest(self, kind: str, text: str, field_name: str) -> str | None:
+        """The key of the channel of `kind` that `text` looks most like (the first one on a tie)."""
         sk = self.skel(text)
-        return min(self.of_kind(kind), key=lambda c: distance(sk, self.skel(c[field_name])))
+        best = min(self.of_kind(kind), key=lambda c: distance(sk, self.skel(c[field_name])), default=None)
+        return str(best["key"]) if best else None
 
     def never_used(self, host: str) -> str | None:
         for kind, spec in self.data["never_used"].items():
@@ -329,7 +330,7 @@ class Verifier:
             b in _squeeze(sk) for b in brands
         ):
             reason = "script" if not name.isascii() else "spelling"
-            key = self.closest("handle", name, "handle")["key"]
+            key = self.closest("handle", name, "handle")
             return Result(original, NOT_OFFICIAL, "handle", reason, lookalike_of=key)
         return Result(original, NOT_OFFICIAL, "handle", "other")
 
@@ -391,8 +392,10 @@ class Verifier:
             far = {
                 c["key"]: min(distance(sk, self.skel(c["host"])), distance(sk, self.skel(c["written"]))) for c in urls
             }
-            key = self.by_path([c for c in urls if far[c["key"]] == min(far.values())], path)
-            return Result(original, NOT_OFFICIAL, "url", reason, lookalike_of=key)
+            near = [c for c in urls if far[c["key"]] == min(far.values())]
+            return Result(
+                original, NOT_OFFICIAL, "url", reason, lookalike_of=self.by_path(near, path) if near else None
+            )
         return Result(original, NOT_OFFICIAL, "url", "other")
 
     def email(self, original: str, local: str, domain: str) -> Result:
@@ -405,7 +408,7 @@ class Verifier:
             return Result(original, NOT_OFFICIAL, "email", "never-used", never_used=never)
         reason = self.host_lookalike(domain.removeprefix("www."), "")
         if reason:
-            key = self.closest("email", address, "address")["key"]
+            key = self.closest("email", address, "address")
             return Result(original, NOT_OFFICIAL, "email", reason, lookalike_of=key)
         return Result(original, NOT_OFFICIAL, "email", "other")
 

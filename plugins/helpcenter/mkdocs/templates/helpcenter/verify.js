@@ -89,7 +89,7 @@
   V.closest = function (kind, text, field) {
     var self = this, sk = this.skel(text), best = null, bestD = Infinity;
     this.ofKind(kind).forEach(function (c) { var d = distance(sk, self.skel(c[field])); if (d < bestD) { best = c; bestD = d; } });
-    return best;
+    return best ? best.key : null;
   };
   V.neverUsed = function (host) {
     var spec = this.data.never_used;
@@ -168,7 +168,7 @@
     var alike = officials.some(function (o) { return sk === o || distance(sk, o) <= 2 || squeeze(sk).indexOf(squeeze(o)) >= 0; }) ||
       brands.some(function (b) { return squeeze(sk).indexOf(b) >= 0; });
     if (alike) {
-      return result(original, NOT_OFFICIAL, "handle", isAscii(name) ? "spelling" : "script", {lookalike_of: this.closest("handle", name, "handle").key});
+      return result(original, NOT_OFFICIAL, "handle", isAscii(name) ? "spelling" : "script", {lookalike_of: this.closest("handle", name, "handle")});
     }
     return result(original, NOT_OFFICIAL, "handle", "other");
   };
@@ -222,7 +222,7 @@
         far[c.key] = Math.min(distance(sk, self.skel(c.host)), distance(sk, self.skel(c.written)));
         least = Math.min(least, far[c.key]);
       });
-      var key = this.byPath(urls.filter(function (c) { return far[c.key] === least; }), path);
+      var key = urls.length ? this.byPath(urls.filter(function (c) { return far[c.key] === least; }), path) : null;
       return result(original, NOT_OFFICIAL, "url", reason, {lookalike_of: key});
     }
     return result(original, NOT_OFFICIAL, "url", "other");
@@ -235,7 +235,7 @@
     var never = this.neverUsed(domain);
     if (never === "personal-email") return result(original, NOT_OFFICIAL, "email", "never-used", {never_used: never});
     var reason = this.hostLookalike(domain.indexOf("www.") === 0 ? domain.slice(4) : domain, "");
-    if (reason) return result(original, NOT_OFFICIAL, "email", reason, {lookalike_of: this.closest("email", address, "address").key});
+    if (reason) return result(original, NOT_OFFICIAL, "email", reason, {lookalike_of: this.closest("email", address, "address")});
     return result(original, NOT_OFFICIAL, "email", "other");
   };
 
