@@ -1,7 +1,9 @@
 """The verification page (/verify/, /en/verify/, ...) in headless Chromium: it gives the CLI's answer on
-every case of the shared table (tests/verify_cases.yml), speaks the reader's language, links the
+every case of the shared table (tests/verify_cases.yml) and on official values and lookalikes generated
+as in test_verify.py's property tests, speaks the reader's language, links the
 first-aid article and the support form, keeps working offline, and runs under the pages' CSP with no
-console error. Also channels.json in every language, against its schema and data/channels.yml."""
+console error. Also channels.json in every language, against its schema and data/channels.yml, and the
+home pages as the front door, on a phone and a desktop."""
 
 from __future__ import annotations
 
@@ -13,18 +15,22 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, expect
 
 from browserkit import LANGS
 from helpcenter.placeholders import load_channels
 from helpcenter.verify import verifier
 from sitekit import copy_site, run
+from test_verify import lookalikes, official_variants
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES: list[dict[str, Any]] = yaml.safe_load((ROOT / "tests/verify_cases.yml").read_text(encoding="utf-8"))
 CHANNELS = load_channels(ROOT / "data/channels.yml")
+CHECK = verifier(CHANNELS)
 FIELDS = ("verdict", "kind", "reason", "channel", "lookalike_of", "never_used")
 READ_JS = """(fields) => {
   const box = document.getElementById('hc-verify-result');
@@ -68,13 +74,24 @@ def paste(page: Page, text: str) -> dict[str, Any]:
     return dict(page.evaluate(READ_JS, list(FIELDS)))
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=st.one_of(official_variants(), lookalikes()))
+def test_page_and_cli_agree_on_generated_variants_and_lookalikes(page: Page, base: str, case: tuple[str, str]) -> None:
+    if page.url != base + "verify/":
+        page.goto(base + "verify/")
+    text = case[1]
+    shown = paste(page, text)
+    assert {k: shown[k] or None for k in FIELDS} == {
+        k: v for k, v in CHECK.verify(text).as_dict().items() if k in FIELDS
+    }
+
+
 def test_page_and_cli_agree_on_the_shared_table(page: Page, base: str) -> None:
     page.goto(base + "verify/")
-    check = verifier(CHANNELS)
     wrong = []
     for case in CASES:
         shown = paste(page, case["input"])
-        expected = check.verify(case["input"]).as_dict()
+        expected = CHECK.verify(case["input"]).as_dict()
         if case["input"].strip() and shown["hidden"]:
             wrong.append((case["input"], "no result shown"))
         got = {k: shown[k] or None for k in FIELDS}
