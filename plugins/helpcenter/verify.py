@@ -105,9 +105,9 @@ class Result:
     input: str
     verdict: str  # official | not-official | unknown
     kind: str  # url | email | phone | handle | app | text
-    reason: (
-        str  # official, script, spelling, subdomain, tld, userinfo, hidden, unlisted, number, never-used, other, ...
-    )
+    #: official; script, spelling, subdomain, tld, userinfo, hidden, unlisted, number (lookalikes); never-used;
+    #: other (not ours, resembling nothing); not-a-channel, name-only (unknown). strings.yml: verify_reason_*
+    reason: str
     channel: str | None = None  # official: the channel's key
     channels: list[str] = field(default_factory=list)  # official: every channel with this value
     lookalike_of: str | None = None  # not-official lookalike: the key of the channel it imitates
@@ -131,7 +131,7 @@ def confusables() -> tuple[dict[str, str], list[list[str]]]:
                 single[c] = target
             elif len(c) > 1 and c.isascii():
                 sequences.append([c.lower(), target])
-    single.update({c: t for c, t in _ASCII_CLASSES.items() if c != t})
+    single.update(_ASCII_CLASSES)
     return single, sequences
 
 
