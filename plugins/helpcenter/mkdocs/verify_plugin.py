@@ -20,6 +20,7 @@ from jinja2 import Environment
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -60,7 +61,8 @@ class VerifyPlugin(BasePlugin[VerifyConfig]):
 
     def hc(self, config: MkDocsConfig) -> HelpcenterPlugin:
         plugin = config.plugins.get("helpcenter")
-        assert isinstance(plugin, HelpcenterPlugin) and plugin.corpus is not None
+        if not isinstance(plugin, HelpcenterPlugin) or plugin.corpus is None:
+            raise PluginError("helpcenter-verify: list the `helpcenter` plugin before it in mkdocs.yml")
         return plugin
 
     @event_priority(-150)  # after static-i18n (-100) has chosen this language's files
