@@ -118,7 +118,7 @@ def plain_config(dest: Path) -> Path:
     config["plugins"] = [
         p
         for p in config["plugins"]
-        if not (p in ("helpcenter-incidents", "helpcenter-search") or (isinstance(p, dict) and "helpcenter" in p))
+        if not (str(p).startswith("helpcenter-") or (isinstance(p, dict) and "helpcenter" in p))
     ]
     config["docs_dir"] = ".cache/helpcenter/docs"
     config["site_dir"] = "site-plain"

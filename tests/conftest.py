@@ -1,4 +1,5 @@
-"""Shared fixtures: a small self-made help center project in tmp_path, and a fast DeepL client."""
+"""Shared fixtures: a small self-made help center project in tmp_path, a fast DeepL client, and Chromium
+with a server for a module's built site."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 import deepl
 import pytest
 import yaml
+from playwright.sync_api import Browser, sync_playwright
 
+from browserkit import launch, serve
 from deepl_server import DeepLServer
 from helpcenter import cli
 
@@ -202,3 +205,19 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
         return Result(code, captured.out, captured.err)
 
     return helpcenter
+
+
+@pytest.fixture(scope="module")
+def base(site: Path) -> Iterator[str]:
+    """The module's built `site` fixture served on 127.0.0.1: its base URL."""
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, one per module."""
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()

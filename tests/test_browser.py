@@ -20,9 +20,9 @@ from urllib.parse import urljoin
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
-from browserkit import LANGS, SearchBox, lang_of, launch, serve
+from browserkit import LANGS, SearchBox, lang_of
 from sitekit import SMALL, copy_site, mkdocs_serve, plant_machine_translation, run, wait_for
 
 pytestmark = pytest.mark.browser
@@ -55,20 +55,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert lunr["docs"] == [] and lunr["config"]["lang"], "Material's index: its config only, Pagefind searches"
     shutil.copy(AXE, root / "site" / AXE.name)  # served by the site: the pages' CSP allows its own scripts only
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def base(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
 
 
 def watched(browser: Browser, problems: list[str], ignore: str = "^$", **options: Any) -> Page:

@@ -7,15 +7,14 @@ from __future__ import annotations
 import itertools
 import re
 import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from browserkit import launch, serve
+from browserkit import serve
 from helpcenter import catalog
 from helpcenter.guard import Guard, theme_scripts
 from hostile import HOSTILE
@@ -100,14 +99,6 @@ def assert_clean(site: Path, minimum: int = 1) -> None:
 
 def test_a_build_with_everything_planted_has_nothing_dangerous_in_any_file(planted_site: Path) -> None:
     assert_clean(planted_site, minimum=50)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

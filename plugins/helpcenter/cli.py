@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate
+from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
@@ -329,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
 
     report.add_parser(sub)
     incident_cli.add_parser(sub)
+    verify_cli.add_parser(sub)
     return p
 
 

@@ -7,7 +7,7 @@ once and the same everywhere; an unknown key is a writer's mistake reported with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -25,9 +25,13 @@ class Channel:
     key: str
     labels: dict[str, str]
     value: str
+    uses: dict[str, str] = field(default_factory=dict)  # what the channel is used for, per language
 
     def label(self, lang: str, default: str) -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.labels.get(default, self.key)
+
+    def use(self, lang: str, default: str) -> str:
+        return self.uses.get(lang) or self.uses.get("en") or self.uses.get(default, "")
 
     def markdown(self) -> str:
         """URLs as links; addresses, numbers and accounts as code, so they are never restyled."""
@@ -59,12 +63,20 @@ def load_channels(path: Path) -> dict[str, Channel]:
                 line,
                 "write it like the other channels of the file",
             )
-        channels[str(key)] = Channel(str(key), {str(k): str(v) for k, v in label.items()}, str(item["value"]))
+        uses = item.get("use") or {}
+        if not isinstance(uses, dict):
+            raise HelpcenterError(f"channel {key!r}: `use:` is what it is for, by language", shown, 1)
+        channels[str(key)] = Channel(
+            str(key),
+            {str(k): str(v) for k, v in label.items()},
+            str(item["value"]),
+            {str(k): str(v) for k, v in uses.items()},
+        )
     return channels
 
 
 def check_channels(display: str, text: str, channels: dict[str, Channel], renderer: Renderer) -> list[Finding]:
-    """Labels are plain text; a value is an https URL, or text with nothing that ends a code span."""
+    """Labels and uses are plain text; a value is an https URL, or text with nothing that ends a code span."""
     lines = text.splitlines()
 
     def line(key: str, needle: str) -> int:
@@ -73,9 +85,10 @@ def check_channels(display: str, text: str, channels: dict[str, Channel], render
 
     out = []
     for key, channel in channels.items():
-        for label in channel.labels.values():
-            if problem := plain_text_problem(str(label), renderer):
-                out.append(Finding(display, line(key, str(label)), f"label of {key}: {problem}"))
+        for field_name, texts in (("label", channel.labels), ("use", channel.uses)):
+            for text_ in texts.values():
+                if problem := plain_text_problem(str(text_), renderer):
+                    out.append(Finding(display, line(key, str(text_)), f"{field_name} of {key}: {problem}"))
         value = channel.value
         if value.startswith(("http:", "https:", "//")) and not value.startswith("https://"):
             out.append(Finding(display, line(key, "value"), f"{key}: an official URL starts with https://"))
