@@ -38,7 +38,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .. import incidents as core
 from ..meta import page_kind
-from .plugin import HelpcenterPlugin
+from .plugin import HelpcenterPlugin, helpcenter_plugin
 
 log = logging.getLogger("mkdocs.plugins.helpcenter-incidents")
 STYLESHEET = "helpcenter/helpcenter.css"  # in templates/, a theme dir: MkDocs copies it to the site
@@ -83,18 +83,12 @@ class IncidentsPlugin(BasePlugin[IncidentsConfig]):
             config.extra_css.append(STYLESHEET)
         if getattr(i18n(config), "building", False):
             return config  # a nested language build: the outer build read the sources
-        hc = self.helpcenter(config)
+        hc = helpcenter_plugin(config, "helpcenter-incidents")
         assert hc.corpus is not None
         self.registry = core.registry(hc.corpus)
         self.localized = {}
         self.active = self._declaration(hc)
         return config
-
-    def helpcenter(self, config: MkDocsConfig) -> HelpcenterPlugin:
-        hc = config.plugins.get("helpcenter")
-        if not isinstance(hc, HelpcenterPlugin) or hc.corpus is None:
-            raise PluginError("helpcenter-incidents: list the `helpcenter` plugin before it in mkdocs.yml")
-        return hc
 
     def _declaration(self, hc: HelpcenterPlugin) -> core.ActiveIncident | None:
         assert hc.corpus is not None and self.registry is not None
@@ -114,7 +108,7 @@ class IncidentsPlugin(BasePlugin[IncidentsConfig]):
         """Every page as readers of `lang` (default: the language being built) see it."""
         lang = lang or i18n(config).current_language
         if lang not in self.localized:
-            hc = self.helpcenter(config)
+            hc = helpcenter_plugin(config, "helpcenter-incidents")
             assert hc.corpus is not None
             self.localized[lang] = core.localize(hc.corpus, hc.shown, lang, self.registry, hc.faq.get(lang))
         return self.localized[lang]

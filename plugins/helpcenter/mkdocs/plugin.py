@@ -363,3 +363,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             if self.corpus.project.data.exists():
                 server.watch(str(self.corpus.project.data))
         return server
+
+
+def helpcenter_plugin(config: MkDocsConfig, who: str) -> HelpcenterPlugin:
+    """This build's `helpcenter` plugin with its pages loaded, which our other plugins build on."""
+    plugin = config.plugins.get("helpcenter")
+    if not isinstance(plugin, HelpcenterPlugin) or plugin.corpus is None:
+        raise PluginError(f"{who}: list the `helpcenter` plugin before it in mkdocs.yml")
+    return plugin

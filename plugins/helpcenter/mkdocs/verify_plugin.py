@@ -20,7 +20,6 @@ from jinja2 import Environment
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -29,7 +28,7 @@ from mkdocs.utils import get_relative_url
 from ..strings import strings
 from ..verify import NEVER_USED, rules
 from .incidents_plugin import i18n, source
-from .plugin import HelpcenterPlugin
+from .plugin import HelpcenterPlugin, helpcenter_plugin
 
 MARKER = "<!-- helpcenter:verify -->"
 SCRIPT = "helpcenter/verify.js"
@@ -59,12 +58,6 @@ class VerifyPlugin(BasePlugin[VerifyConfig]):
             config.extra_css.append(STYLESHEET)
         return config
 
-    def hc(self, config: MkDocsConfig) -> HelpcenterPlugin:
-        plugin = config.plugins.get("helpcenter")
-        if not isinstance(plugin, HelpcenterPlugin) or plugin.corpus is None:
-            raise PluginError("helpcenter-verify: list the `helpcenter` plugin before it in mkdocs.yml")
-        return plugin
-
     @event_priority(-150)  # after static-i18n (-100) has chosen this language's files
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.urls = {source(f): f.url for f in files.documentation_pages()}
@@ -80,7 +73,7 @@ class VerifyPlugin(BasePlugin[VerifyConfig]):
         html = page.content or ""
         if not self.config.enabled or MARKER not in html or self.env is None:
             return context
-        hc = self.hc(config)
+        hc = helpcenter_plugin(config, "helpcenter-verify")
         assert hc.corpus is not None
         lang = i18n(config).current_language
         default = hc.corpus.project.default
@@ -115,7 +108,7 @@ class VerifyPlugin(BasePlugin[VerifyConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        hc = self.hc(config)
+        hc = helpcenter_plugin(config, "helpcenter-verify")
         assert hc.corpus is not None
         lang, default = i18n(config).current_language, i18n(config).default_language
         base = urlsplit(config.site_url or "").path or "/"
