@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -38,11 +40,18 @@ def theme_scripts(template_dirs: Iterable[str | Path]) -> list[re.Pattern[str]]:
     (a base URL, a scope) may only be a path: what the theme itself can write into a page."""
     patterns = []
     for folder in template_dirs:
-        for path in sorted(Path(folder).rglob("*.html")):
+        for path in sorted(_templates(Path(folder))):
             for body in _INLINE_SCRIPT.findall(path.read_text(encoding="utf-8")):
                 parts = _JINJA.split(body)
                 patterns.append(re.compile(r"[\w./:-]*".join(re.escape(p) for p in parts), re.S))
     return patterns
+
+
+def _templates(folder: Path) -> Iterable[Path]:
+    """The HTML templates of a theme folder, not the thousands of icons in `.icons`."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (Path(top, name) for name in files if name.endswith(".html"))
 
 
 @dataclass
@@ -135,7 +144,8 @@ class Guard:
             scan.problems.append(f"<script> that is not the theme's: {body.strip()[:60]!r}")
 
 
-def csp(scripts: Iterable[str]) -> str:
+@lru_cache(maxsize=64)
+def csp(scripts: tuple[str, ...]) -> str:
     """The page's policy: scripts from this site and the theme's inline scripts by hash; WebAssembly
     for search (Pagefind); no plugins, no re-basing, forms only to this site."""
     hashes = sorted(
@@ -148,7 +158,7 @@ def csp(scripts: Iterable[str]) -> str:
 def protect(html: str, scan: Scan) -> str:
     """The page with its CSP as the first element of <head> after the charset (a policy applies only
     to what follows it)."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scan.scripts)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(tuple(scan.scripts))}">'
     found = _CHARSET.search(html)
     if found:
         return html[: found.end()] + meta + html[found.end() :]

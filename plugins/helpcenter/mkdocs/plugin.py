@@ -16,6 +16,7 @@ import html
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -101,7 +102,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.guard: Guard | None = None
         self.guard_file: Path | None = None
         self.serving = False  # `mkdocs serve` injects its live-reload script inline: no CSP there
-        self.guarded: set[str] = set()  # site files the guard has scanned as pages, in this build
+        self.markup_files: list[str] = []  # HTML and SVG files of docs/, copied to the site as they are
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -155,7 +156,6 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.guard = Guard(corpus.hosts, theme_scripts(config.theme.dirs))
         self.guard_file = cache_file.with_name("guard.pickle") if cache_file else None
         self.guard.approved = load_memo(self.guard_file, self.guard.rules)
-        self.guarded = set()
         # The pages loaded above live until the build ends: the collector need not walk their 100 000
         # objects again at each full collection (measured on the benchmark corpus: the collector's time
         # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
@@ -176,8 +176,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
+        self.markup_files = []
         for src in self.source_docs.rglob("*"):
             if src.is_file() and src.suffix != ".md" and project.is_inside(src):
+                if src.suffix.lower() in (".html", ".htm", ".svg", ".xhtml"):
+                    self.markup_files.append(src.relative_to(self.source_docs).as_posix())
                 target = self.staging / src.relative_to(self.source_docs)
                 keep.add(target)
                 if not target.exists() or target.stat().st_mtime_ns != src.stat().st_mtime_ns:
@@ -280,51 +283,57 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         page folder and fails (a console error on every page). The sitemap carries the same
         hreflang alternates with absolute URLs, which is where on_post_build corrects fallbacks.
         """
-        assert self.corpus is not None
         lang = getattr(config.plugins["i18n"], "current_language", "")
-        source = _SUFFIX.sub(".md", page.file.src_uri)
+        return self._guarded(output, lambda: self._origin(page.file, lang))
+
+    def _origin(self, file: File, lang: str) -> tuple[str, list[Path]]:
+        """Where a refused page comes from: its name, and the Markdown or PO files that made it."""
+        assert self.corpus is not None
         project = self.corpus.project
+        source = _SUFFIX.sub(".md", file.src_uri)
         sources = [project.docs / source]
         if lang and lang != project.default:
             sources.append(catalog_path(project.translations, lang, source))
-        self.guarded.add(str(Path(config.site_dir, page.file.dest_uri)))
-        where = f"{page.file.dest_uri} ({lang}, from " + " or ".join(display(p, project.root) for p in sources) + ")"
-        return self._guarded(output, where, sources)
+        return f"{file.dest_uri} ({lang}, from " + " or ".join(display(p, project.root) for p in sources) + ")", sources
 
     @event_priority(-190)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The same for 404.html (a template, not a page), whose alternates are the last built page's."""
         if not template_name.endswith(".html"):
             return output_content
-        self.guarded.add(str(Path(config.site_dir, template_name)))
-        return self._guarded(output_content, template_name)
+        return self._guarded(output_content, lambda: (template_name, []))
 
-    def _guarded(self, output: str, where: str, sources: list[Path] | None = None) -> str:
+    def _guarded(self, output: str, origin: Callable[[], tuple[str, list[Path]]]) -> str:
         head, sep, body = output.partition("</head>")
         output = _HREFLANG.sub("", head) + sep + body
         if self.guard is None:
             return output
         scan = self.guard.scan(output)
         if scan.problems:
+            where, sources = origin()
             root = self.corpus.project.root if self.corpus else Path()
-            lines = [(p, line_of(p.read_text(encoding="utf-8"), scan.clues, 0)) for p in sources or [] if p.exists()]
+            lines = [(p, line_of(p.read_text(encoding="utf-8"), scan.clues, 0)) for p in sources if p.exists()]
             found = ", ".join(f"{display(p, root)}:{n}" for p, n in lines if n)
             at = f"; look at {found}" if found else ""
             raise PluginError(f"{where}: unsafe HTML, the page is not written{at}:\n  " + "\n  ".join(scan.problems))
         return output if self.serving else protect(output, scan)
 
-    def _guard_static(self, site: Path) -> None:
-        """Pages and SVG files copied from docs/ as they are: scanned, removed when unsafe."""
+    def _guard_static(self, config: MkDocsConfig) -> None:
+        """HTML and SVG files copied from docs/ as they are (into the site and each language's
+        folder): scanned, removed when unsafe. The theme's own files are not the writers'."""
         if self.guard is None:
             return
+        site = Path(config.site_dir)
+        folders = [site, *(site / item["locale"] for item in config.plugins["i18n"].config["languages"])]
         problems = []
-        for path in sorted(site.rglob("*")):
-            rel = path.relative_to(site).as_posix()
-            if path.suffix.lower() in (".html", ".htm", ".svg", ".xhtml") and str(path) not in self.guarded:
-                scan = self.guard.scan(path.read_text(encoding="utf-8", errors="replace"))
-                if scan.problems:
+        for rel in self.markup_files:
+            for path in (folder / rel for folder in folders):
+                scan = self.guard.scan(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
+                if scan and scan.problems:
                     path.unlink()
-                    problems.append(f"{rel} (copied from docs/): " + "; ".join(scan.problems))
+                    problems.append(
+                        f"{path.relative_to(site).as_posix()} (copied from docs/): " + "; ".join(scan.problems)
+                    )
         if problems:
             raise PluginError("unsafe files, removed from the site:\n  " + "\n  ".join(problems))
 
@@ -334,7 +343,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         translation in the sitemap."""
         if getattr(config.plugins["i18n"], "building", False):
             return
-        self._guard_static(Path(config.site_dir))
+        self._guard_static(config)
         if self.guard is not None:
             store_memo(self.guard_file, self.guard.rules, self.guard.remembered())
         sitemap = Path(config.site_dir) / "sitemap.xml"
