@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
@@ -201,8 +202,10 @@ class Indexer:
         default_name: str = "",
         exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
         spaced_langs: tuple[str, ...] = SPACED,
+        vocabulary: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.out, self.default, self.default_name, self.spaced_langs = out, default, default_name, spaced_langs
+        self.vocabulary = vocabulary or {}  # per language, for the browser (helpcenter.vocabulary)
         self.config: IndexConfig = {"root_selector": ROOT_SELECTOR, "exclude_selectors": list(exclude)}
         self.start = time.monotonic()
         self.tmp = Path(tempfile.mkdtemp(prefix="helpcenter-search-", dir=_scratch()))
@@ -314,6 +317,7 @@ class Indexer:
                 lang: {"bundle": f"{FALLBACK}/{lang}/", "urls": [p.url for p in group]}
                 for lang, group in fallbacks.items()
             },
+            "vocabulary": self.vocabulary,
         }
         (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         main = [page for group, pages in self.pages.items() if not _is_fallback(group) for page in pages]
@@ -382,13 +386,19 @@ def build(
     bundle: str = "pagefind",
     exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
     spaced_langs: tuple[str, ...] = SPACED,
+    vocabulary: dict[str, dict[str, Any]] | None = None,
 ) -> Summary:
     """(Re)write the search bundle of the built site in `site`, from its HTML files.
 
     `default` is the language of fallback pages, `default_name` its name as results are tagged (日本語).
     """
     indexer = Indexer(
-        site / bundle, default=default, default_name=default_name, exclude=exclude, spaced_langs=spaced_langs
+        site / bundle,
+        default=default,
+        default_name=default_name,
+        exclude=exclude,
+        spaced_langs=spaced_langs,
+        vocabulary=vocabulary,
     )
     try:
         for rel, path in _html_files(site, bundle):
