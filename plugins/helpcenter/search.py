@@ -49,9 +49,12 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
 ROOT_SELECTOR = "article.md-content__inner"  # the article only: no navigation, header or footer
-# Not search text: the reader notice, heading anchors, incident badges and the lists the incidents
-# plugin adds (the pages they list are found on their own).
+# Not search text: the reader notice, heading anchors, incident badges, the lists the incidents
+# plugin adds, and the links to other pages on the home and topic pages (the pages they list are found
+# on their own).
 EXCLUDE_SELECTORS = (
+    ".hc-contact",
+    ".hc-topic-articles",
     ".hc-notice",
     ".headerlink",
     ".hc-incident-badges",

@@ -23,7 +23,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -32,10 +32,12 @@ from mkdocs.utils import get_relative_url
 from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked
+from ..meta import page_kind
 from ..pages import Corpus, PageTranslation
 from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
+from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,12 +62,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.shown: dict[tuple[str, str], PageTranslation] = {}
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
         self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
+        self.contact: str | None = None  # the source page of "contact" links (wayfinding.CONTACT)
+        self.not_found = ""  # the default language's 404 page, kept at the site root
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
 
     @event_priority(50)
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         i18n = config.plugins.get("i18n")
         if i18n is None:
             raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
@@ -112,6 +116,18 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
         gc.freeze()
         return config
+
+    @event_priority(-150)  # the language being built is known (static-i18n, -100)
+    def _localize(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Heading links' tooltip in the reader's language; the site script (wayfinding.SCRIPT)."""
+        lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = strings(lang)["permalink"]
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
+        return config
+
+    on_config = CombinedEvent(_configure, _localize)
 
     def _stage(self, project: project_mod.Project) -> None:
         """Write the staging folder, touching only files whose content changed (no reload loops)."""
@@ -182,8 +198,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     @event_priority(100)  # before any plugin loads a template into this build's environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Compile each template once, not once per language (see jinja.py)."""
+        """Compile each template once, not once per language (see jinja.py); the footer's and the 404
+        page's links in the language being built (`hc_site`)."""
         env.bytecode_cache = self.compiled
+        i18n = config.plugins["i18n"]
+        lang, default = i18n.current_language, i18n.default_language  # type: ignore[attr-defined]
+        self.contact = contact_page(files)
+        url = _url(self.contact) if self.contact else ""
+        env.globals["hc_site"] = site_context(lang, default, i18n.config["languages"], url, strings(lang))
         return env
 
     @event_priority(-150)
@@ -212,7 +234,26 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             names = {item["locale"]: item["name"] for item in config.plugins["i18n"].config["languages"]}
             table = status.markdown_table(status.counts(self.corpus), lang, names, strings(lang))
             markdown = markdown.replace(status.STATUS_MARKER, table)
-        return expander.expand(markdown, lang)
+        return expander.expand(markdown, lang) + self._ways_on(page, lang)
+
+    def _ways_on(self, page: Page, lang: str) -> str:
+        """The home page's contact section; a topic page's list of its articles (wayfinding)."""
+        source = _SUFFIX.sub(".md", page.file.src_uri)
+        words = strings(lang)
+        if source == "index.md":
+            return home_contact(source, self.contact, words)
+        if page_kind(source) != "index" or source.startswith("incidents/") or page.parent is None:
+            return ""
+        assert self.corpus is not None
+        default = self.corpus.project.default
+        articles = []
+        for child in page.parent.children:
+            if isinstance(child, Page) and not child.is_index:
+                src = _SUFFIX.sub(".md", child.file.src_uri)
+                shown = self.shown.get((src, lang))
+                fallback = lang != default and (shown is None or shown.text is None)
+                articles.append((src, self.title(src, lang) or src, default if fallback else ""))
+        return topic_articles(source, articles, words["topic_articles"])
 
     @event_priority(-150)
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
@@ -236,9 +277,23 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     @event_priority(-150)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        """The same for 404.html (a template, not a page), whose alternates are the last built page's."""
+        """The same for 404.html (a template, not a page), whose alternates are the last built page's.
+
+        Every language's build writes its 404.html to the site root (the last language's won): the
+        default language's stays there, the others go to /<lang>/404.html."""
         head, sep, body = output_content.partition("</head>")
-        return _HREFLANG.sub("", head) + sep + body
+        output = _HREFLANG.sub("", head) + sep + body
+        if template_name != NOT_FOUND:
+            return output
+        i18n = config.plugins["i18n"]
+        lang = i18n.current_language  # type: ignore[attr-defined]
+        if lang == i18n.default_language or not self.not_found:  # type: ignore[attr-defined]
+            self.not_found = output
+            return output
+        target = Path(config.site_dir) / lang / NOT_FOUND
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")
+        return self.not_found
 
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
