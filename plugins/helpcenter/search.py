@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import html
 import json
 import os
 import re
@@ -65,6 +66,9 @@ EXCLUDE_SELECTORS = (
     "[data-search-exclude]",
 )
 MANIFEST = "helpcenter.json"
+# page.meta key of a page shown in the default language: its title and description in the reader's
+# language, where translated, indexed with it so that the reader's words find it (Indexer.add)
+SEARCH_TEXT = "helpcenter_search_text"
 FALLBACK = "fallback"  # the folder of the bundles of pages shown in the default language
 SCRATCH_ROOM = 512 * 2**20  # free bytes /dev/shm needs to stage pages in memory
 NICE = 10  # how much lower Pagefind's CPU priority is than the build's (see Indexer._run)
@@ -168,8 +172,9 @@ def _space_run(run: re.Match[str]) -> str:
     return " ".join(run.group())
 
 
-def indexable(html_text: str) -> str:
-    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR).
+def indexable(html_text: str, extra: str = "") -> str:
+    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR), and `extra`
+    text weighted as a title (see SEARCH_TEXT), in a copy: readers never see it.
 
     The rest of a page, mostly navigation, is several times the article's size; Pagefind ignores it
     anyway, but would parse it.
@@ -180,6 +185,9 @@ def indexable(html_text: str) -> str:
     if end < 0 or html_tag is None:
         return html_text
     article = html_text[start : end + len("</article>")]
+    if extra:
+        at = article.index(">") + 1
+        article = f'{article[:at]}<p data-pagefind-weight="7">{html.escape(extra)}</p>{article[at:]}'
     return f'{html_tag.group()}<head><meta charset="utf-8"></head><body>{article}</body></html>\n'
 
 
@@ -235,8 +243,8 @@ class Indexer:
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
         self.loop.run_forever()
 
-    def add(self, rel: str, html_text: str) -> None:
-        """Stage one built page, `rel` being its path from the site root."""
+    def add(self, rel: str, html_text: str, extra: str = "") -> None:
+        """Stage one built page, `rel` being its path from the site root, with `extra` search text."""
         page = classify(rel, html_text)
         if page is None:
             return
@@ -245,7 +253,7 @@ class Indexer:
         lang = self.default if fallback else page.lang.split("-")[0]
         target = self.tmp / str(self.batch) / group / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = indexable(html_text)
+        text = indexable(html_text, extra)
         target.write_text(spaced(text) if lang in self.spaced_langs else text, encoding="utf-8")
         if group not in self.indexes:
             self.indexes[group] = asyncio.run_coroutine_threadsafe(self._open(group), self.loop)

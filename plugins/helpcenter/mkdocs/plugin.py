@@ -34,6 +34,7 @@ from .. import status
 from ..cache import Faq, load_checked
 from ..meta import page_kind
 from ..pages import Corpus, PageTranslation
+from ..search import SEARCH_TEXT
 from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
@@ -196,6 +197,20 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 return self.corpus.expander.expand(text, lang)
         return None
 
+    def translated_meta(self, page: str, lang: str) -> str:
+        """The page's title and description in `lang` where translated (reviewed or not): what the
+        reader's words find a page shown in Japanese by (helpcenter.search.SEARCH_TEXT)."""
+        assert self.corpus is not None
+        doc, merged = self.corpus.docs.get(page), self.corpus.merged.get((page, lang))
+        if doc is None or merged is None:
+            return ""
+        texts = [
+            e.msgstr
+            for u, e in zip(doc.units, merged.entries, strict=False)
+            if u.kind in ("title", "description") and e.msgstr
+        ]
+        return " ".join(self.corpus.expander.expand(text, lang) for text in texts)
+
     @event_priority(100)  # before any plugin loads a template into this build's environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Compile each template once, not once per language (see jinja.py); the footer's and the 404
@@ -260,6 +275,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         info = self.page_info(page, config)
         page.meta["translation_state"] = info["state"]
         context["helpcenter"] = info
+        if info["state"] == "fallback":
+            page.meta[SEARCH_TEXT] = self.translated_meta(info["source"], info["lang"])
         if info["state"] == "fallback" and config.site_url:
             page.canonical_url = config.site_url.rstrip("/") + "/" + info["original"]
         return context

@@ -93,7 +93,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return output
         output = self._script(output, page.file.src_uri)
-        self._indexer(config).add(page.file.dest_uri, output)
+        self._indexer(config).add(page.file.dest_uri, output, page.meta.get(search.SEARCH_TEXT, ""))
         return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
