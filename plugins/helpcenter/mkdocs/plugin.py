@@ -218,15 +218,16 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         env.bytecode_cache = self.compiled
         i18n = config.plugins["i18n"]
         lang, default = i18n.current_language, i18n.default_language  # type: ignore[attr-defined]
-        self.contact = contact_page(files)
         url = _url(self.contact) if self.contact else ""
         env.globals["hc_site"] = site_context(lang, default, i18n.config["languages"], url, strings(lang))
         return env
 
     @event_priority(-150)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
-        """Name each category section by its index page's title, in the language being built."""
+        """Name each category section by its index page's title, in the language being built; find
+        the contact page (before the pages' Markdown, which links it)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        self.contact = contact_page(files)
         for section in nav.items:
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
