@@ -146,12 +146,15 @@
     return { words: words, sorted: Object.keys(words).sort(function (a, b) { return b.length - a.length; }),
              stop: vocab.stop || [], endings: vocab.endings || [] };
   }
-  function bounded(s, i, w) {
-    var before = i > 0 ? s.charAt(i - 1) : " ", after = s.charAt(i + w.length) || " ";
-    if (WORDCHAR.test(before) && WORDCHAR.test(w.charAt(0))) return false;
-    /* Korean endings may follow a word (고객센터에); a Latin word ends at a non-letter, or a plural s */
-    var last = w.charAt(w.length - 1);
-    return !(/[0-9a-z]/.test(last) && /[0-9a-z]/.test(after) && !(after === "s" && !WORDCHAR.test(s.charAt(i + w.length + 1) || " ")));
+  /* How many characters of `s` from `i` the vocabulary word `w` takes: 0 where it is not there as a
+   * word (Latin and Hangul words start at a word start; a Latin word ends at a non-letter or a plural
+   * s; Korean endings may follow a word: 고객센터에) */
+  function matchAt(s, i, w) {
+    if (s.substr(i, w.length) !== w) return 0;
+    if (i > 0 && WORDCHAR.test(s.charAt(i - 1)) && WORDCHAR.test(w.charAt(0))) return 0;
+    var end = i + w.length, latin = /[0-9a-z]/;
+    if (!latin.test(w.charAt(w.length - 1)) || !latin.test(s.charAt(end))) return w.length;
+    return w.length > 2 && s.charAt(end) === "s" && !WORDCHAR.test(s.charAt(end + 1)) ? w.length + 1 : 0;
   }
   function rest(text, lex, terms) {
     text.split(/[\s,.;:!?、。？！，；：「」『』（）()"'\/]+/).forEach(function (word) {
@@ -175,15 +178,15 @@
   function parse(q, lex) {
     var s = normal(q.replace(/^"(.*)"$/, "$1")), terms = [], plain = "", i = 0;
     while (i < s.length) {
-      var hit = null;
+      var hit = null, taken = 0;
       for (var k = 0; k < lex.sorted.length && !hit; k++) {
-        var w = lex.sorted[k];
-        if (s.substr(i, w.length) === w && bounded(s, i, w)) hit = w;
+        taken = matchAt(s, i, lex.sorted[k]);
+        if (taken) hit = lex.sorted[k];
       }
       if (!hit) { plain += s.charAt(i++); continue; }
       rest(plain, lex, terms);
       plain = " ";
-      i += hit.length;
+      i += taken;
       if (!lex.words[hit]) continue;  /* a stopword */
       var alts = [hit];
       lex.words[hit].forEach(function (g) { g.forEach(function (w) { if (alts.indexOf(w) < 0) alts.push(w); }); });
@@ -197,12 +200,17 @@
    * query's terms first (and, when none has them all, the best partial match: never nothing for a
    * query whose words are on the site); a term in the title counts more than in a heading, more than
    * in the text, a rare term more than a common one (as in BM25), the query's own words more than
-   * their synonyms; the whole query as one phrase adds to that; Pagefind's order breaks ties. */
+   * their synonyms; the query as typed, found on the page, adds to that: a little for words typed
+   * apart (keywords: 주문 취소), as much as a title for a run of Chinese or Japanese characters (what
+   * a reader copies: any piece of a page finds it, as Ctrl+F would); Pagefind's order breaks ties.
+   * The pages with all the terms (Pagefind's own search of them together) are looked at first. */
   var PER_WORD = 30, CANDIDATES = 60;
-  var TITLE = 3, HEADING = 2, TEXT = 1, APART = 0.3, SYNONYM = 0.9, WEAK = 0.5, ALL_TERMS = 4, PHRASE = 0.5;
+  var TITLE = 3, HEADING = 2, TEXT = 1, APART = 0.3, SYNONYM = 0.9, WEAK = 0.5, ALL_TERMS = 4;
+  var PHRASE = 0.5, RUN = 1;
   function find(state, q) {
     var terms = parse(q, state.lex);
-    var alts = [];
+    var whole = terms.map(function (t) { return t.typed; }).join(" ");
+    var alts = terms.length > 1 ? [whole] : [];
     terms.forEach(function (t) { t.alts.forEach(function (a) { if (alts.indexOf(a) < 0) alts.push(a); }); });
     return Promise.all(alts.map(function (a) {
       return state.pf.search(state.spaced ? a.replace(PAIR, "$1 ") : a).then(function (res) {
@@ -213,16 +221,17 @@
       lists.forEach(function (results, ai) {
         results.forEach(function (r, rank) {
           var p = pages[r.id];
-          if (!p) { p = pages[r.id] = { result: r, rank: rank, alts: {} }; order.push(p); }
+          if (!p) { p = pages[r.id] = { result: r, rank: rank, alts: {}, all: false }; order.push(p); }
           p.alts[alts[ai]] = true;
           p.rank = Math.min(p.rank, rank);
+          if (alts[ai] === whole && terms.length > 1) p.all = true;
         });
       });
       terms.forEach(function (t) {  /* how rare the term is among the pages found: its weight */
         var df = order.filter(function (p) { return t.alts.some(function (a) { return p.alts[a]; }); }).length;
         t.weight = (t.weak ? WEAK : 1) * Math.log(1 + order.length / Math.max(df, 1));
       });
-      order.sort(function (a, b) { return a.rank - b.rank; });
+      order.sort(function (a, b) { return (b.all - a.all) || (a.rank - b.rank); });
       order = order.slice(0, CANDIDATES);
       return Promise.all(order.map(function (p) { return p.result.data(); })).then(function (docs) {
         var phrase = normal(q.replace(/^"(.*)"$/, "$1"));
@@ -257,8 +266,9 @@
     var strong = terms.filter(function (t) { return !t.weak; }).length;
     var s = total / most + (matched >= strong ? ALL_TERMS : ALL_TERMS * matched / strong / 2);
     if (terms.length > 1 || phrase !== terms[0].typed) {  /* the query as typed, in one piece */
-      if (title.indexOf(phrase) >= 0) s += PHRASE;
-      else if (text.indexOf(phrase) >= 0) s += PHRASE / 2;
+      var bonus = spaced && !/\s/.test(phrase) ? RUN : PHRASE;
+      if (title.indexOf(phrase) >= 0) s += 2 * bonus;
+      else if (text.indexOf(phrase) >= 0) s += bonus;
     }
     return { data: d, score: s + 0.1 / (1 + p.rank), needle: needle || terms[0].typed };
   }
