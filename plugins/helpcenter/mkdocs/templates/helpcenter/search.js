@@ -77,21 +77,23 @@
     var clean = state.spaced ? unspace : String;
     var title = (d.meta && d.meta.title) || d.url;
     var heading = tag + wrap(clean(escapeHTML(title)));
+    var sections = (d.sub_results || []).filter(function (s) { return s.url.indexOf("#") >= 0 && s.title !== title; });
+    var item = function (s, text) {
+      return { location: new URL(s.url, location.href).href, title: wrap(clean(escapeHTML(s.title))),
+               text: wrap(text), score: 1, terms: terms };
+    };
     if (state.spaced && HAS_CJK.test(needle)) {
       /* Pagefind marks every matching character, wherever it is: show where the query itself is
-       * instead (or, for a page with all its characters apart, the excerpt unmarked) */
-      var text = snippet(d.content, needle) || unspace(d.excerpt).replace(/<\/?mark>/g, "");
-      return [{ location: href, title: heading, text: wrap(text), score: 1, terms: terms }];
+       * instead (or, for a page with all its characters apart, the excerpt unmarked), and the first
+       * section that has it */
+      var unmarked = function (html) { return unspace(html).replace(/<\/?mark>/g, ""); };
+      var text = snippet(d.content, needle) || unmarked(d.excerpt);
+      var best = sections.filter(function (s) { return normal(unmarked(s.excerpt)).indexOf(normal(needle)) >= 0; });
+      return [{ location: href, title: heading, text: wrap(text), score: 1, terms: terms }]
+        .concat(best.slice(0, 1).map(function (s) { return item(s, unmarked(s.excerpt)); }));
     }
-    var groups = [{ location: href, title: heading, text: wrap(clean(d.excerpt)), score: 1, terms: terms }];
-    (d.sub_results || [])
-      .filter(function (s) { return s.url.indexOf("#") >= 0 && s.title !== title; })
-      .slice(0, MAX_SECTIONS)
-      .forEach(function (s) {
-        groups.push({ location: new URL(s.url, location.href).href, title: wrap(clean(escapeHTML(s.title))),
-                      text: wrap(clean(s.excerpt)), score: 1, terms: terms });
-      });
-    return groups;
+    return [{ location: href, title: heading, text: wrap(clean(d.excerpt)), score: 1, terms: terms }]
+      .concat(sections.slice(0, MAX_SECTIONS).map(function (s) { return item(s, clean(s.excerpt)); }));
   }
 
   /* The query's words, for Material's ?h= highlighting on the page a result opens */
