@@ -85,12 +85,11 @@
     if (state.spaced && HAS_CJK.test(needle)) {
       /* Pagefind marks every matching character, wherever it is: show where the query itself is
        * instead (or, for a page with all its characters apart, the excerpt unmarked), and the first
-       * section that has it */
-      var unmarked = function (html) { return unspace(html).replace(/<\/?mark>/g, ""); };
-      var text = snippet(d.content, needle) || unmarked(d.excerpt);
-      var best = sections.filter(function (s) { return normal(unmarked(s.excerpt)).indexOf(normal(needle)) >= 0; });
+       * section that has it, marked the same way (Material shows a section's text, not the page's) */
+      var text = snippet(d.content, needle) || unspace(d.excerpt).replace(/<\/?mark>/g, "");
+      var best = sections.filter(function (s) { return snippet(plain(s.excerpt), needle); });
       return [{ location: href, title: heading, text: wrap(text), score: 1, terms: terms }]
-        .concat(best.slice(0, 1).map(function (s) { return item(s, unmarked(s.excerpt)); }));
+        .concat(best.slice(0, 1).map(function (s) { return item(s, snippet(plain(s.excerpt), needle)); }));
     }
     return [{ location: href, title: heading, text: wrap(clean(d.excerpt)), score: 1, terms: terms }]
       .concat(sections.slice(0, MAX_SECTIONS).map(function (s) { return item(s, clean(s.excerpt)); }));
@@ -112,6 +111,12 @@
   var SPACE = new RegExp("([" + CJK + "]) (?=[" + CJK + "])", "g");
   var JOINED = new RegExp("([" + CJK + "])((?:</?mark>)*) ((?:</?mark>)*)(?=[" + CJK + "])", "g");
   function unspace(html) { return String(html || "").replace(JOINED, "$1$2$3"); }
+  /* The text of a Pagefind excerpt (escaped HTML with <mark>s) */
+  function plain(html) {
+    return unspace(html).replace(/<\/?mark>/g, "").replace(/&(lt|gt|quot|#39|amp);/g, function (m, e) {
+      return { lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" }[e];
+    });
+  }
   var HAS_CJK = new RegExp("[" + CJK + "]");
   var SNIPPET_BEFORE = 20, SNIPPET_AFTER = 60;
   /* The page text around the first place it contains `needle`, marked; null if it does not */
