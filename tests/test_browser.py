@@ -359,11 +359,12 @@ def test_readers_own_words_find_the_answer_in_the_first_three(page: Page, base: 
     assert {prefix(lang) + a for a in answers} & set(top), top
 
 
-def test_korean_particles_do_not_hide_a_word(page: Page, base: str) -> None:
+def test_korean_particles_and_endings_do_not_hide_a_word(page: Page, base: str) -> None:
     box = SearchBox(page)
     box.open(base + "ko/")
-    top = [r["href"].removeprefix(base).split("?")[0] for r in box.query("주문을 취소")[:3]]
-    assert {"ko/trading/what-can-be-undone/", "ko/trading/wrong-asset-or-amount/"} & set(top), top
+    # 사이트에 (site + at), 입력했어요 (entered): the page has 사이트, 입력
+    top = [r["href"].removeprefix(base).split("?")[0] for r in box.query("피싱 사이트에 입력했어요")[:3]]
+    assert "ko/phishing/if-you-were-phished/" in top, top
 
 
 def test_a_page_shown_in_japanese_is_found_by_the_readers_words(page: Page, base: str) -> None:
