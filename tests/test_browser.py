@@ -394,6 +394,8 @@ def test_a_wrong_address_shows_the_404_page_of_its_language_with_ways_on(
     assert {name: hrefs.get(name) for name in others} == {name: base + home for name, home in others.items()}
     for href in hrefs.values():
         assert page.request.get(href).ok, href
+    switcher = page.locator("a.md-select__link").evaluate_all("as => as.map(a => [a.hreflang, a.href])")
+    assert dict(switcher) == {other: base + prefix(other) for other in LANGS}, "each language's home"
     page.close()
     assert not problems, problems
 

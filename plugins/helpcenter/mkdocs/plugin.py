@@ -11,6 +11,7 @@ after static-i18n has chosen the language) and marked for readers and crawlers.
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import re
@@ -292,6 +293,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         """
         head, sep, body = output.partition("</head>")
         return _HREFLANG.sub("", head) + sep + body
+
+    @event_priority(-150)  # after static-i18n
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        """The 404 page's language switcher leads to each language's home, not to the last page built."""
+        homes = getattr(config.plugins["i18n"], "extra_alternate", None)
+        if template_name == NOT_FOUND and homes:
+            config.extra.alternate = copy.deepcopy(homes)  # type: ignore[attr-defined]  # as static-i18n sets it
+        return context
 
     @event_priority(-150)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
