@@ -35,6 +35,8 @@ def load(path: Path, glossary: Glossary, default: str) -> dict[str, dict[str, An
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise VocabularyError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{path}: expected `synonyms:`, `stopwords:` and `endings:`")
     groups = data.get("synonyms") or []
     lists = {"stop": data.get("stopwords") or {}, "endings": data.get("endings") or {}}
     if not isinstance(groups, list) or not all(isinstance(g, dict) for g in [*groups, *lists.values()]):

@@ -15,7 +15,6 @@ from mkdocs.structure.files import Files
 CONTACT = ("support/how-to-contact-support.md", "support/index.md")  # the first that exists is "contact"
 SCRIPT = "helpcenter/helpcenter.js"  # a file (the pages' Content-Security-Policy allows no inline script)
 NOT_FOUND = "404.html"
-NOT_SEARCH_TEXT = ("hc-contact", "hc-topic-articles")  # classes of what is added here: not search text
 
 
 def contact_page(files: Files) -> str | None:
