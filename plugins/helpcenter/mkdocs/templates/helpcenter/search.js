@@ -272,7 +272,7 @@
     });
     var strong = terms.filter(function (t) { return !t.weak; }).length;
     var s = total / most + (matched >= strong ? ALL_TERMS : ALL_TERMS * matched / strong / 2);
-    if (terms.length > 1 || phrase !== terms[0].typed) {  /* the query as typed, in one piece */
+    if (terms.length > 1 || phrase !== terms[0].typed || /\s/.test(phrase)) {  /* the query as typed, in one piece */
       var bonus = spaced && !/\s/.test(phrase) ? RUN : PHRASE;
       if (title.indexOf(phrase) >= 0) s += 2 * bonus;
       else if (text.indexOf(phrase) >= 0) s += bonus;
