@@ -19,9 +19,12 @@ measured in the same run, plus page and index sizes.
    a target among the first five results.
 3. Types each query into the header search box of the language's home page in headless Chromium and
    reads Material's result list, for both sites.
-4. Prints recall@5 per language for both, the share of results in the page's language (purity), the
-   median bytes of an article page and the bytes of each language's search index, and fails if an
-   article page is over 150 KB (search index excluded).
+4. Types the readers' queries (tests/search_queries.yml: written by hand as readers type them, each
+   with the pages that answer it) the same way: success@3 is the share of queries with an answering
+   page among the first three pages listed, and the zero-result rate the share that list nothing.
+5. Prints recall@5 and success@3 per language for both, the share of results in the page's language
+   (purity), the median bytes of an article page and the bytes of each language's search index, and
+   fails if an article page is over 150 KB (search index excluded) or a target of ours is not met.
 
     .venv/bin/python scripts/bench_search.py [--site site] [--queries 40] [--seed 20261125] [--json out.json]
 """
@@ -39,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -49,6 +53,8 @@ from sitekit import copy_site, run
 TARGET = 0.95
 PAGE_LIMIT = 150 * 1024
 K = 5
+TOP = 3  # success@3: an answer among the first three pages listed
+READERS = Path(__file__).resolve().parents[1] / "tests" / "search_queries.yml"
 NOT_SEARCH_TEXT = ", ".join(search.EXCLUDE_SELECTORS)
 RUNS = {
     "ja": re.compile(r"[\u3041-\u309f\u30a0-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+"),  # no ・
@@ -169,6 +175,31 @@ def measure(page: Any, base: str, sets: dict[str, list[dict[str, Any]]]) -> dict
     return out
 
 
+def prefixed(lang: str, path: str) -> str:
+    """A page path of the query set (no language prefix) as the site-relative URL in `lang`."""
+    return path if lang == "ja" else f"{lang}/{path}"
+
+
+def measure_readers(page: Any, base: str, sets: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Type every reader query into its language's search box: success@3 and zero results per language."""
+    box = SearchBox(page)
+    out: dict[str, dict[str, Any]] = {}
+    for lang, queries in sets.items():
+        box.open(base + prefixed(lang, ""))
+        hits, zero, misses = 0, 0, []
+        for item in queries:
+            results = box.query(item["q"])
+            top = [r["href"].removeprefix(base).split("#")[0].split("?")[0] for r in results[:TOP]]
+            zero += not results
+            if any(prefixed(lang, a) in top for a in item["answers"]):
+                hits += 1
+            else:
+                misses.append({"q": item["q"], "top": top})
+        n = len(queries)
+        out[lang] = {"success": hits / n, "hits": hits, "queries": n, "zero": zero / n, "misses": misses}
+    return out
+
+
 def page_bytes(site: Path) -> dict[str, tuple[int, int]]:
     """Per language: median and largest bytes of an article page's HTML."""
     sizes: dict[str, list[int]] = {}
@@ -197,8 +228,13 @@ def main(argv: list[str] | None = None) -> int:
             sets = sample(extract(page, ours_base, urls), args.queries, args.seed)
             t1 = time.monotonic()
             results = {"ours": measure(page, ours_base, sets), "stock": measure(page, stock_base, sets)}
+            readers_set = yaml.safe_load(READERS.read_text(encoding="utf-8"))
+            readers = {
+                name: measure_readers(page, b, readers_set) for name, b in (("ours", ours_base), ("stock", stock_base))
+            }
             browser.close()
-        print(f"typed {sum(len(q) for q in sets.values()) * 2} queries in {time.monotonic() - t1:.0f} s")
+        typed = sum(len(q) for q in sets.values()) + sum(len(q) for q in readers_set.values())
+        print(f"typed {typed * 2} queries in {time.monotonic() - t1:.0f} s")
 
         print(f"\nrecall@{K} (hits/queries), purity = share of the top {K} in the page's language")
         print(f"{'lang':<5} {'ours (Pagefind)':<24} {'stock Material':<24}")
@@ -215,6 +251,22 @@ def main(argv: list[str] | None = None) -> int:
             misses = results["ours"][lang]["misses"]
             print(f"target {TARGET:.0%} not met for {lang}; missed: " + ", ".join(m["q"] for m in misses))
 
+        print(f"\nreaders' queries ({READERS.name}): success@{TOP} (hits/queries), zero = share with no result")
+        print(f"{'lang':<5} {'ours (Pagefind)':<24} {'stock Material':<24}")
+        for lang in LANGS:
+            row = [
+                f"{r['success']:.3f} ({r['hits']}/{r['queries']}) z {r['zero']:.2f}"
+                for r in (readers["ours"][lang], readers["stock"][lang])
+            ]
+            print(f"{lang:<5} {row[0]:<24} {row[1]:<24}")
+            ours_r, stock_r = readers["ours"][lang], readers["stock"][lang]
+            if ours_r["success"] < TARGET or ours_r["zero"] > 0 or ours_r["success"] <= stock_r["success"]:
+                short.append(lang)
+                print(
+                    f"  {lang} target not met; missed: "
+                    + "; ".join(f"{m['q']} -> {m['top']}" for m in ours_r["misses"])
+                )
+
         sizes = page_bytes(ours)
         index = search.bundle_bytes(ours)
         lunr = (stock / "search" / "search_index.json").stat().st_size
@@ -227,11 +279,17 @@ def main(argv: list[str] | None = None) -> int:
         over = {lang: top for lang, (_, top) in sizes.items() if top > PAGE_LIMIT}
         if args.json:
             args.json.write_text(
-                json.dumps({"queries": sets, "results": results, "sizes": sizes, "index": index}, ensure_ascii=False),
+                json.dumps(
+                    {"queries": sets, "results": results, "readers": readers, "sizes": sizes, "index": index},
+                    ensure_ascii=False,
+                ),
                 encoding="utf-8",
             )
         if over:
             print(f"FAIL: article pages over {PAGE_LIMIT // 1024} KB: {over}")
+            return 1
+        if short:
+            print(f"FAIL: targets not met for {', '.join(sorted(set(short)))}")
             return 1
         print(f"every article page is under {PAGE_LIMIT // 1024} KB")
     return 0

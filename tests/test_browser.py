@@ -3,8 +3,9 @@ switcher, reader notices, the active-incident banner, incident hubs, accessibili
 console error or failed request on any page visited.
 
 The site is built once for the module into a temporary copy, with a machine translation planted on
-one English page, the Korean catalog of one page removed (served in Japanese there), and an outage
-declared in the environment, then served on 127.0.0.1.
+one English page, only the title and description of one page translated into Korean (the page is
+served in Japanese there), and an outage declared in the environment, then served on 127.0.0.1 the
+way a static host serves it (the root 404.html for a missing path).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 import axe_playwright_python
+import polib
 import pytest
+import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 from browserkit import LANGS, SearchBox, lang_of
@@ -28,8 +31,9 @@ from sitekit import SMALL, copy_site, mkdocs_serve, plant_machine_translation, r
 pytestmark = pytest.mark.browser
 
 MACHINE_PAGE = "trading/market-vs-limit-orders/"  # English: one paragraph machine-translated
-FALLBACK_PAGE = "support/supported-languages/"  # Korean: no catalog, served in Japanese
+FALLBACK_PAGE = "support/supported-languages/"  # Korean: title and description only, served in Japanese
 FALLBACK_TITLE = "対応言語"
+FALLBACK_KO_TITLE = "지원 언어"
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 INCIDENTS = ("hacking", "outage", "mistaken-trade", "phishing")
 
@@ -42,7 +46,11 @@ def prefix(lang: str) -> str:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_site(tmp_path_factory.mktemp("browser"), pages=None)
     plant_machine_translation(root, f"translations/en/{MACHINE_PAGE.rstrip('/')}.po", "Machine-translated paragraph.")
-    (root / f"translations/ko/{FALLBACK_PAGE.rstrip('/')}.po").unlink()
+    catalog = polib.pofile(str(root / f"translations/ko/{FALLBACK_PAGE.rstrip('/')}.po"))
+    for entry in catalog:
+        if entry.comment not in ("title", "description"):
+            entry.msgstr = ""
+    catalog.save()
     result = run(
         ["mkdocs", "build", "--strict"],
         root,
@@ -136,7 +144,9 @@ def test_pages_shown_in_japanese_are_found_in_japanese_and_marked(page: Page, ba
     assert page.locator(".hc-notice--fallback").is_visible()
     box.open(base + "ko/")
     korean = box.query("문의")
-    assert korean and all(not r["tag"] for r in korean), "Korean results are not marked"
+    assert korean and all(not r["tag"] for r in korean if f"ko/{FALLBACK_PAGE}" not in r["href"]), (
+        "Korean results are not marked"
+    )
 
     box.open(base + "zh/")  # Chinese has this page translated: no Japanese bundle, no Japanese result
     assert all(lang_of(r["href"]) == "zh" and not r["tag"] for r in box.query(FALLBACK_TITLE))
@@ -306,3 +316,147 @@ def test_search_under_mkdocs_serve_is_reindexed_after_each_rebuild(browser: Brow
         assert log.read_text(encoding="utf-8").count("Building documentation...") == settled, "rebuild loop"
         page.close()
         assert not problems, "\n".join(problems)
+
+
+# --- readers find the answer, and no dead ends ------------------------------------------------------
+
+READERS = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
+# queries of tests/search_queries.yml, one per way readers' words differ from the pages' (answers there)
+READER_QUERIES = [
+    ("en", "2fa"),  # an abbreviation (Pagefind alone: the digit 2 on unrelated pages)
+    ("ko", "OTP"),  # an abbreviation in another script (alone: nothing)
+    ("zh", "客服"),  # a reader's word for the glossary's 咨询
+    ("en", "customer service"),  # a phrase the pages never use
+    ("en", "login alert I did not make"),  # words no page has: the best partial match, not nothing
+    ("ja", "サポート"),  # pages mentioning the word outranked the page about it
+    ("zh", "无法提币"),  # pages mentioning both words outranked the one titled with the topic
+    ("ko", "해킹 후 해야 할 일"),  # a question, with particles and endings
+]
+STRINGS = yaml.safe_load((Path(__file__).parents[1] / "plugins/helpcenter/strings.yml").read_text(encoding="utf-8"))
+
+
+def word(key: str, lang: str) -> str:
+    return str(STRINGS[key][lang])
+
+
+@pytest.mark.parametrize(("lang", "query"), READER_QUERIES, ids=[f"{lang}-{q}" for lang, q in READER_QUERIES])
+def test_readers_own_words_find_the_answer_in_the_first_three(page: Page, base: str, lang: str, query: str) -> None:
+    answers = next(item["answers"] for item in READERS[lang] if item["q"] == query)
+    box = SearchBox(page)
+    box.open(base + prefix(lang))
+    top = [r["href"].removeprefix(base).split("#")[0].split("?")[0] for r in box.query(query)[:3]]
+    assert {prefix(lang) + a for a in answers} & set(top), top
+
+
+def test_korean_particles_and_endings_do_not_hide_a_word(page: Page, base: str) -> None:
+    box = SearchBox(page)
+    box.open(base + "ko/")
+    # 사이트에 (site + at), 입력했어요 (entered): the page has 사이트, 입력
+    top = [r["href"].removeprefix(base).split("?")[0] for r in box.query("피싱 사이트에 입력했어요")[:3]]
+    assert "ko/phishing/if-you-were-phished/" in top, top
+
+
+def test_a_page_shown_in_japanese_is_found_by_the_readers_words(page: Page, base: str) -> None:
+    box = SearchBox(page)
+    box.open(base + "ko/")
+    results = box.query(FALLBACK_KO_TITLE)
+    top = [r for r in results[:3] if r["href"].removeprefix(base).split("?")[0] == f"ko/{FALLBACK_PAGE}"]
+    assert top and top[0]["tag"] == "日本語", results
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_wrong_address_shows_the_404_page_of_its_language_with_ways_on(
+    browser: Browser, base: str, lang: str
+) -> None:
+    problems: list[str] = []
+    page = watched(browser, problems, ignore="/no-such-page/", viewport={"width": 1280, "height": 900})
+    page.goto(base + prefix(lang) + "no-such-page/")
+    page.wait_for_load_state()
+    assert page.locator("article h1").inner_text() == word("not_found_title", lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator(".md-search__input").count() == 1
+    links = page.locator("article a")
+    hrefs = {links.nth(i).inner_text(): links.nth(i).evaluate("a => a.href") for i in range(links.count())}
+    assert hrefs[word("footer_home", lang)] == base + prefix(lang)
+    assert hrefs[word("footer_contact", lang)] == base + prefix(lang) + "support/how-to-contact-support/"
+    others = {"English": "en/", "简体中文": "zh/", "한국어": "ko/"} if lang == "ja" else {}
+    assert {name: hrefs.get(name) for name in others} == {name: base + home for name, home in others.items()}
+    for href in hrefs.values():
+        assert page.request.get(href).ok, href
+    switcher = page.locator("a.md-select__link").evaluate_all("as => as.map(a => [a.hreflang, a.href])")
+    assert dict(switcher) == {other: base + prefix(other) for other in LANGS}, "each language's home"
+    page.close()
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_footer_and_the_home_page_lead_to_contact_in_the_readers_language(page: Page, base: str, lang: str) -> None:
+    page.goto(base + prefix(lang) + "security/two-factor-setup/")
+    footer = page.locator("footer .md-copyright")
+    assert word("footer_made_with", lang) in footer.inner_text()
+    assert all(base in href for href in footer.locator("a").evaluate_all("as => as.map(a => a.href)")), "no other host"
+    footer.get_by_text(word("footer_contact", lang), exact=True).click()
+    page.wait_for_url(base + prefix(lang) + "support/how-to-contact-support/")
+    assert page.locator("html").get_attribute("lang") == lang
+
+    page.goto(base + prefix(lang))
+    page.locator(".hc-contact").get_by_text(word("footer_contact", lang), exact=True).click()
+    page.wait_for_url(base + prefix(lang) + "support/how-to-contact-support/")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_topic_pages_list_their_articles_on_a_phone(browser: Browser, base: str, lang: str) -> None:
+    problems: list[str] = []
+    phone = watched(browser, problems, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.goto(base + prefix(lang) + "security/")
+    links = phone.locator("article .hc-topic-articles li a")
+    assert links.count() == 4
+    assert links.first.is_visible()
+    links.filter(has_text={"ja": "二段階認証", "en": "two-factor", "zh": "双重验证", "ko": "2단계 인증"}[lang]).click()
+    phone.wait_for_url(base + prefix(lang) + "security/two-factor-setup/")
+    phone.close()
+    assert not problems, problems
+
+
+FIRST_AID = {
+    "phishing": "phishing/if-you-were-phished.md",
+    "hacking": "assets/what-customers-should-do-after-outflow.md",
+    "mistaken-trade": "trading/wrong-asset-or-amount.md",
+    "outage": "outage/where-to-find-notices.md",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_incident_hubs_list_the_first_aid_article_first(page: Page, base: str, lang: str) -> None:
+    for hub, first in FIRST_AID.items():
+        page.goto(base + prefix(lang) + f"incidents/{hub}/")
+        assert page.locator(".hc-incident-articles li").first.get_attribute("data-page") == first, hub
+
+
+@pytest.mark.parametrize("lang", ("en", "ko"))
+def test_heading_links_and_the_language_switcher_keep_the_section(page: Page, base: str, lang: str) -> None:
+    article = "security/two-factor-setup/"
+    page.goto(base + prefix(lang) + article)
+    link = page.locator("article h2 a.headerlink").first
+    assert link.get_attribute("title") == word("permalink", lang)
+    anchor = str(link.get_attribute("href"))
+    page.goto(base + prefix(lang) + article + anchor)
+    page.locator(".md-header__option .md-select > button").click()
+    page.locator("a.md-select__link[hreflang='zh']").click()
+    page.wait_for_url(base + "zh/" + article + anchor)
+
+
+def test_reader_notices_are_boxes_that_fit_a_phone(browser: Browser, base: str) -> None:
+    problems: list[str] = []
+    phone = watched(browser, problems, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    for path in ("en/" + MACHINE_PAGE, "ko/" + FALLBACK_PAGE):
+        phone.goto(base + path)
+        notice = phone.locator(".hc-notice")
+        style = notice.evaluate(
+            "n => { const s = getComputedStyle(n); return [s.borderLeftWidth, s.borderLeftStyle]; }"
+        )
+        assert float(style[0].removesuffix("px")) > 0 and style[1] != "none", (path, style)
+        box = notice.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+    phone.close()
+    assert not problems, problems

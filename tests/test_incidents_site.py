@@ -115,16 +115,16 @@ def test_hubs_list_their_articles_in_each_language_marking_japanese_fallbacks(ou
     assert all(target(outage_site, en, href).exists() for href, _, _ in listed)
 
     en_trade = html(outage_site, "en", "incidents/mistaken-trade")
-    assert links(block(en_trade, "hc-incident-articles")) == [
-        ("../../trading/what-can-be-undone/", "取り消せる操作と取り消せない操作", "ja"),
+    assert links(block(en_trade, "hc-incident-articles")) == [  # its first-aid article first (front matter)
         ("../../trading/wrong-asset-or-amount/", "銘柄や数量を間違えて注文した場合", "ja"),
+        ("../../trading/what-can-be-undone/", "取り消せる操作と取り消せない操作", "ja"),
     ]
     assert en_trade.count('class="hc-lang-tag" lang="ja"') == 2 and ">日本語</span>" in en_trade
 
     ja_trade = html(outage_site, "ja", "incidents/mistaken-trade")
     assert [t for _, t, lang in links(block(ja_trade, "hc-incident-articles")) if lang is None] == [
-        "取り消せる操作と取り消せない操作",
         "銘柄や数量を間違えて注文した場合",
+        "取り消せる操作と取り消せない操作",
     ]
     assert "hc-lang-tag" not in ja_trade
 
@@ -200,7 +200,7 @@ def test_exports_per_language_follow_the_schemas(outage_site: Path) -> None:
     assert list(types) == ["hacking", "mistaken-trade", "outage", "phishing"]
     trade = types["mistaken-trade"]
     assert (trade["url"], trade["article_count"], trade["language"]) == ("/incidents/mistaken-trade/", 2, "ja")
-    assert [a["url"] for a in trade["articles"]] == ["/trading/what-can-be-undone/", "/trading/wrong-asset-or-amount/"]
+    assert [a["url"] for a in trade["articles"]] == ["/trading/wrong-asset-or-amount/", "/trading/what-can-be-undone/"]
 
 
 def test_faq_pages_carry_faqpage_json_ld_in_the_language_of_their_text(outage_site: Path) -> None:

@@ -4,9 +4,12 @@ shown in Japanese indexed apart, Chinese and Japanese indexed character by chara
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from helpcenter import search
+import pytest
+
+from helpcenter import glossary, search, vocabulary
 
 
 def page(lang: str, title: str, body: str, state: str = "reviewed") -> str:
@@ -68,6 +71,7 @@ def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path:
         "name": "日本語",
         "spaced": ["ja", "zh"],
         "fallback": {"en": {"bundle": "fallback/en/", "urls": ["/en/support/"]}},
+        "vocabulary": {},
     }
     for lang, count in {"ja": 2, "en": 1}.items():  # a bundle per language, loaded by its pages' search.js
         assert entry_counts(site / "pagefind" / lang) == {lang: count}
@@ -94,3 +98,34 @@ def test_a_rebuild_replaces_the_bundles_and_drops_what_is_no_longer_built(tmp_pa
     assert dict(summary.pages) == {"ja": 1, "en": 1} and summary.fallbacks == {}
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["en", "helpcenter.json", "ja"]
     assert entry_counts(site / "pagefind/en") == {"en": 1}
+
+
+def test_the_vocabulary_joins_readers_words_with_the_glossary(tmp_path: Path) -> None:
+    terms = glossary.Glossary({"二段階認証": {"en": "two-factor authentication", "ko": "2단계 인증"}})
+    path = tmp_path / "search.yml"
+    path.write_text(
+        "synonyms:\n  - {term: 二段階認証, ja: [２ＦＡ], en: [2FA, Two Factor], zh: [两步验证]}\n"
+        "stopwords: {en: [how, 'on']}\nendings: {ko: [을, 에서]}\n",
+        encoding="utf-8",
+    )
+    words = vocabulary.load(path, terms, "ja")
+    assert words["ja"]["groups"] == [["2fa", "二段階認証"]]  # full-width folded, the term itself joined
+    assert words["en"]["groups"] == [["2fa", "two factor", "two-factor authentication"]]
+    assert words["ko"]["groups"] == [["2단계 인증"]]  # a language the glossary has, the group not
+    assert words["zh"]["groups"] == [["两步验证"]]
+    assert words["en"]["stop"] == ["how", "on"]
+    assert words["ko"]["endings"] == ["에서", "을"]  # longest first
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("stopwords: {en: [on]}\n", "True (en) is not text: put it in quotes"),
+        ("synonyms:\n  - {term: 二要素認証, en: [2fa]}\n", "二要素認証 is not a term of the glossary"),
+    ],
+)
+def test_vocabulary_mistakes_name_the_fix(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "search.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(vocabulary.VocabularyError, match=re.escape(error)):
+        vocabulary.load(path, glossary.Glossary(), "ja")

@@ -124,9 +124,11 @@ def test_a_partly_outdated_page_names_the_outdated_section(built: tuple[Path, di
     page = html(root / "site", "en", STALE_PAGE)
     assert 'data-translation-state="stale"' in page
     assert "Parts of this page are outdated" in page
-    section = re.search(r'hc-notice--stale.*?<li><a href="#([^"]+)">', page, re.S)
+    section = re.search(r'hc-notice--stale.*?<li><a href="#([^"]+)">([^<]+)</a>', page, re.S)
     assert section is not None
-    assert f'id="{section.group(1)}"' in page
+    heading = re.search(rf'<h2 id="{re.escape(section.group(1))}">([^<]+)<', page)
+    assert heading is not None
+    assert section.group(2) == heading.group(1), "the section is named as the page shows it (translated)"
 
 
 def test_a_page_without_translation_is_shown_in_japanese_and_claims_no_translation(
@@ -140,6 +142,20 @@ def test_a_page_without_translation_is_shown_in_japanese_and_claims_no_translati
     sitemap = (built[0] / "site/sitemap.xml").read_text(encoding="utf-8")
     assert f"/ko/{FALLBACK_PAGE}/" not in sitemap  # neither as a page nor as an alternate
     assert f"/en/{FALLBACK_PAGE}/" in sitemap
+
+
+def test_the_sitemap_has_one_entry_per_url_and_alternates_that_agree(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
+    sitemap = (built[0] / "site/sitemap.xml").read_text(encoding="utf-8")
+    entries = re.findall(r"<url>\s*<loc>([^<]+)</loc>(.*?)</url>", sitemap, re.S)
+    locs = [loc for loc, _ in entries]
+    assert len(locs) == len(set(locs)), "a URL listed twice"
+    alternates = {loc: set(re.findall(r'hreflang="[^"]+" href="([^"]+)"', rest)) for loc, rest in entries}
+    for loc, group in alternates.items():
+        assert loc in group, loc
+        for other in group:  # each alternate is a listed page, and names the same group
+            assert alternates.get(other) == group, (loc, other)
 
 
 def test_hreflang_alternates_are_in_the_sitemap_not_in_the_head(

@@ -17,7 +17,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ class Article:
     incidents: tuple[str, ...]
     last_reviewed: dt.date | None
     faq_anchors: tuple[str, ...]  # ids of the FAQ questions, from the Japanese source
+    first_aid: tuple[str, ...] = ()  # incident types whose hub lists it first: what to do right away
 
 
 @dataclass
@@ -139,6 +140,7 @@ def registry(corpus: Corpus) -> Registry:
             types[type_id] = IncidentType(type_id, str(fm.get("icon") or ""), page)
         elif kind == "article":
             ids = fm.get("incidents") or []
+            first_aid = fm.get("first_aid") or []
             category = fm.get("category")
             articles[page] = Article(
                 page=page,
@@ -146,15 +148,14 @@ def registry(corpus: Corpus) -> Registry:
                 incidents=tuple(dict.fromkeys(str(i) for i in ids)) if isinstance(ids, list) else (),
                 last_reviewed=_date(fm.get("last_reviewed")),
                 faq_anchors=faq_anchors(doc),
+                first_aid=tuple(str(i) for i in first_aid) if isinstance(first_aid, list) else (),
             )
     known = set(types)
     for page, article in articles.items():  # unknown ids are build errors (meta.py); never link them
-        articles[page] = Article(
-            article.page,
-            article.category,
-            tuple(i for i in article.incidents if i in known),
-            article.last_reviewed,
-            article.faq_anchors,
+        articles[page] = replace(
+            article,
+            incidents=tuple(i for i in article.incidents if i in known),
+            first_aid=tuple(i for i in article.first_aid if i in known),
         )
     return Registry(types, articles)
 
@@ -282,8 +283,11 @@ class Localized:
         return list(itertools.islice(links, limit))
 
     def hub(self, type_id: str, url: Url) -> list[Link]:
-        """A hub's articles, by title in the reader's language."""
-        return _present(self.link(p, url) for p in self._by_title(self.registry.articles_of(type_id)))
+        """A hub's articles: its first-aid articles (what to do right away), then the others, each by
+        title in the reader's language."""
+        ranked = self._by_title(self.registry.articles_of(type_id))
+        ranked.sort(key=lambda p: type_id not in self.registry.articles[p].first_aid)  # stable
+        return _present(self.link(p, url) for p in ranked)
 
     def index(self, url: Url) -> list[Link]:
         """Every incident type with its article count."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .segment import Document
 
-ARTICLE_KEYS = {"title", "description", "category", "incidents", "last_reviewed", "hide"}
+ARTICLE_KEYS = {"title", "description", "category", "incidents", "first_aid", "last_reviewed", "hide"}
 INDEX_KEYS = {"title", "description", "hide", "icon"}
 HUB_KEYS = {"title", "description", "icon", "hide"}
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -100,6 +100,9 @@ def check(doc: Document, source: str, categories: Collection[str], incidents: Co
             for value in ids:
                 if value not in incidents:
                     err("incidents", f"unknown incident type {value!r}{closest(str(value), incidents)}")
+        first_aid = fm.get("first_aid", [])
+        if not isinstance(first_aid, list) or not set(first_aid) <= set(ids if isinstance(ids, list) else []):
+            err("first_aid", "`first_aid` must list incident types of this article's `incidents`, like [phishing]")
     seen: set[str] = set()
     for index, unit in enumerate(doc.units):
         if unit.kind != "heading":

@@ -55,7 +55,9 @@ def translate_page(doc: Document, merged: Merged, lang: Language, strict: bool) 
     counts = Counter(states)
     needs_review = lang.publish == "reviewed" or strict
     stale = [doc.units[i] for i, s in enumerate(states) if s is State.STALE]
-    sections = list(dict.fromkeys(Section(u.section, u.anchor) for u in stale))
+    # each section by its heading as the page shows it: translated where the heading is
+    shown = {a: merged.entries[i].msgstr for i, a in doc.heading_ids.items() if i < len(merged.entries)}
+    sections = list(dict.fromkeys(Section(shown.get(u.anchor) or u.section, u.anchor) for u in stale))
     if not merged.entries:
         return PageTranslation(doc.path, lang.code, "reviewed", doc.render(ids=True), counts)
     if counts[State.MISSING]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import html
 import json
 import os
 import re
@@ -43,6 +44,7 @@ from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
@@ -50,9 +52,12 @@ from pagefind.service import PagefindService
 from .errors import HelpcenterError
 
 ROOT_SELECTOR = "article.md-content__inner"  # the article only: no navigation, header or footer
-# Not search text: the reader notice, heading anchors, incident badges and the lists the incidents
-# plugin adds (the pages they list are found on their own).
+# Not search text: the reader notice, heading anchors, incident badges, the lists the incidents
+# plugin adds, and the links to other pages on the home and topic pages (the pages they list are found
+# on their own).
 EXCLUDE_SELECTORS = (
+    ".hc-contact",
+    ".hc-topic-articles",
     ".hc-notice",
     ".headerlink",
     ".hc-incident-badges",
@@ -63,6 +68,9 @@ EXCLUDE_SELECTORS = (
     "[data-search-exclude]",
 )
 MANIFEST = "helpcenter.json"
+# page.meta key of a page shown in the default language: its title and description in the reader's
+# language, where translated, indexed with it so that the reader's words find it (Indexer.add)
+SEARCH_TEXT = "helpcenter_search_text"
 FALLBACK = "fallback"  # the folder of the bundles of pages shown in the default language
 SCRATCH_ROOM = 512 * 2**20  # free bytes /dev/shm needs to stage pages in memory
 NICE = 10  # how much lower Pagefind's CPU priority is than the build's (see Indexer._run)
@@ -166,8 +174,9 @@ def _space_run(run: re.Match[str]) -> str:
     return " ".join(run.group())
 
 
-def indexable(html_text: str) -> str:
-    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR).
+def indexable(html_text: str, extra: str = "") -> str:
+    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR), and `extra`
+    text weighted as a title (see SEARCH_TEXT), in a copy: readers never see it.
 
     The rest of a page, mostly navigation, is several times the article's size; Pagefind ignores it
     anyway, but would parse it.
@@ -178,6 +187,9 @@ def indexable(html_text: str) -> str:
     if end < 0 or html_tag is None:
         return html_text
     article = html_text[start : end + len("</article>")]
+    if extra:
+        at = article.index(">") + 1
+        article = f'{article[:at]}<p data-pagefind-weight="7">{html.escape(extra)}</p>{article[at:]}'
     return f'{html_tag.group()}<head><meta charset="utf-8"></head><body>{article}</body></html>\n'
 
 
@@ -203,8 +215,10 @@ class Indexer:
         default_name: str = "",
         exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
         spaced_langs: tuple[str, ...] = SPACED,
+        vocabulary: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.out, self.default, self.default_name, self.spaced_langs = out, default, default_name, spaced_langs
+        self.vocabulary = vocabulary or {}  # per language, for the browser (helpcenter.vocabulary)
         self.config: IndexConfig = {"root_selector": ROOT_SELECTOR, "exclude_selectors": list(exclude)}
         self.start = time.monotonic()
         self.tmp = Path(tempfile.mkdtemp(prefix="helpcenter-search-", dir=_scratch()))
@@ -231,8 +245,8 @@ class Indexer:
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
         self.loop.run_forever()
 
-    def add(self, rel: str, html_text: str) -> None:
-        """Stage one built page, `rel` being its path from the site root."""
+    def add(self, rel: str, html_text: str, extra: str = "") -> None:
+        """Stage one built page, `rel` being its path from the site root, with `extra` search text."""
         page = classify(rel, html_text)
         if page is None:
             return
@@ -241,7 +255,7 @@ class Indexer:
         lang = self.default if fallback else page.lang.split("-")[0]
         target = self.tmp / str(self.batch) / group / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = indexable(html_text)
+        text = indexable(html_text, extra)
         target.write_text(spaced(text) if lang in self.spaced_langs else text, encoding="utf-8")
         if group not in self.indexes:
             self.indexes[group] = asyncio.run_coroutine_threadsafe(self._open(group), self.loop)
@@ -316,6 +330,7 @@ class Indexer:
                 lang: {"bundle": f"{FALLBACK}/{lang}/", "urls": [p.url for p in group]}
                 for lang, group in fallbacks.items()
             },
+            "vocabulary": self.vocabulary,
         }
         (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         main = [page for group, pages in self.pages.items() if not _is_fallback(group) for page in pages]
@@ -384,13 +399,19 @@ def build(
     bundle: str = "pagefind",
     exclude: tuple[str, ...] = EXCLUDE_SELECTORS,
     spaced_langs: tuple[str, ...] = SPACED,
+    vocabulary: dict[str, dict[str, Any]] | None = None,
 ) -> Summary:
     """(Re)write the search bundle of the built site in `site`, from its HTML files.
 
     `default` is the language of fallback pages, `default_name` its name as results are tagged (日本語).
     """
     indexer = Indexer(
-        site / bundle, default=default, default_name=default_name, exclude=exclude, spaced_langs=spaced_langs
+        site / bundle,
+        default=default,
+        default_name=default_name,
+        exclude=exclude,
+        spaced_langs=spaced_langs,
+        vocabulary=vocabulary,
     )
     try:
         for rel, path in _html_files(site, bundle):

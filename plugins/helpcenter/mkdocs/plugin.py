@@ -11,6 +11,7 @@ after static-i18n has chosen the language) and marked for readers and crawlers.
 
 from __future__ import annotations
 
+import copy
 import gc
 import html
 import logging
@@ -25,7 +26,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -37,11 +38,14 @@ from ..cache import Faq, load_checked, load_memo, store_memo
 from ..catalog import catalog_path
 from ..errors import HelpcenterError, display
 from ..guard import Guard, protect, theme_scripts
+from ..meta import page_kind
 from ..pages import Corpus, PageTranslation
 from ..safety import line_of
+from ..search import SEARCH_TEXT
 from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
+from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -103,13 +107,15 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.guard_file: Path | None = None
         self.serving = False  # `mkdocs serve` injects its live-reload script inline: no CSP there
         self.markup_files: list[str] = []  # HTML and SVG files of docs/, copied to the site as they are
+        self.contact: str | None = None  # the source page of "contact" links (wayfinding.CONTACT)
+        self.not_found = ""  # the default language's 404 page, kept at the site root
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
         self.serving = command == "serve"
 
     @event_priority(50)
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def _load(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
             return self._configure(config)
         except HelpcenterError as exc:  # a mistake in a file of the project: one message, no traceback
@@ -161,6 +167,18 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
         gc.freeze()
         return config
+
+    @event_priority(-150)  # the language being built is known (static-i18n, -100)
+    def _localize(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Heading links' tooltip in the reader's language; the site script (wayfinding.SCRIPT)."""
+        lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = strings(lang)["permalink"]
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
+        return config
+
+    on_config = CombinedEvent(_load, _localize)
 
     def _stage(self, project: project_mod.Project) -> None:
         """Write the staging folder, touching only files whose content changed (no reload loops)."""
@@ -231,16 +249,37 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 return self.corpus.expander.expand(text, lang)
         return None
 
+    def translated_meta(self, page: str, lang: str) -> str:
+        """The page's title and description in `lang` where translated (reviewed or not): what the
+        reader's words find a page shown in Japanese by (helpcenter.search.SEARCH_TEXT)."""
+        assert self.corpus is not None
+        doc, merged = self.corpus.docs.get(page), self.corpus.merged.get((page, lang))
+        if doc is None or merged is None:
+            return ""
+        texts = [
+            e.msgstr
+            for u, e in zip(doc.units, merged.entries, strict=False)
+            if u.kind in ("title", "description") and e.msgstr
+        ]
+        return " ".join(self.corpus.expander.expand(text, lang) for text in texts)
+
     @event_priority(100)  # before any plugin loads a template into this build's environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Compile each template once, not once per language (see jinja.py)."""
+        """Compile each template once, not once per language (see jinja.py); the footer's and the 404
+        page's links in the language being built (`hc_site`)."""
         env.bytecode_cache = self.compiled
+        i18n = config.plugins["i18n"]
+        lang, default = i18n.current_language, i18n.default_language  # type: ignore[attr-defined]
+        url = _url(self.contact) if self.contact else ""
+        env.globals["hc_site"] = site_context(lang, default, i18n.config["languages"], url, strings(lang))
         return env
 
     @event_priority(-150)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
-        """Name each category section by its index page's title, in the language being built."""
+        """Name each category section by its index page's title, in the language being built; find
+        the contact page (before the pages' Markdown, which links it)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        self.contact = contact_page(files)
         for section in nav.items:
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
@@ -263,13 +302,34 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             names = {item["locale"]: item["name"] for item in config.plugins["i18n"].config["languages"]}
             table = status.markdown_table(status.counts(self.corpus), lang, names, strings(lang))
             markdown = markdown.replace(status.STATUS_MARKER, table)
-        return expander.expand(markdown, lang)
+        return expander.expand(markdown, lang) + self._ways_on(page, lang)
+
+    def _ways_on(self, page: Page, lang: str) -> str:
+        """The home page's contact section; a topic page's list of its articles (wayfinding)."""
+        source = _SUFFIX.sub(".md", page.file.src_uri)
+        words = strings(lang)
+        if source == "index.md":
+            return home_contact(source, self.contact, words)
+        if page_kind(source) != "index" or source.startswith("incidents/") or page.parent is None:
+            return ""
+        assert self.corpus is not None
+        default = self.corpus.project.default
+        articles = []
+        for child in page.parent.children:
+            if isinstance(child, Page) and not child.is_index:
+                src = _SUFFIX.sub(".md", child.file.src_uri)
+                shown = self.shown.get((src, lang))
+                fallback = lang != default and (shown is None or shown.text is None)
+                articles.append((src, self.title(src, lang) or src, default if fallback else ""))
+        return topic_articles(source, articles, words["topic_articles"])
 
     @event_priority(-150)
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         info = self.page_info(page, config)
         page.meta["translation_state"] = info["state"]
         context["helpcenter"] = info
+        if info["state"] == "fallback":
+            page.meta[SEARCH_TEXT] = self.translated_meta(info["source"], info["lang"])
         if info["state"] == "fallback" and config.site_url:
             page.canonical_url = config.site_url.rstrip("/") + "/" + info["original"]
         return context
@@ -296,12 +356,34 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             sources.append(catalog_path(project.translations, lang, source))
         return f"{file.dest_uri} ({lang}, from " + " or ".join(display(p, project.root) for p in sources) + ")", sources
 
+    @event_priority(-150)  # after static-i18n
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        """The 404 page's language switcher leads to each language's home, not to the last page built."""
+        homes = getattr(config.plugins["i18n"], "extra_alternate", None)
+        if template_name == NOT_FOUND and homes:
+            config.extra.alternate = copy.deepcopy(homes)  # type: ignore[attr-defined]  # as static-i18n sets it
+        return context
+
     @event_priority(-190)
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        """The same for 404.html (a template, not a page), whose alternates are the last built page's."""
+        """The same for 404.html (a template, not a page), whose alternates are the last built page's.
+
+        Every language's build writes its 404.html to the site root (the last language's won): the
+        default language's stays there, the others go to /<lang>/404.html."""
         if not template_name.endswith(".html"):
             return output_content
-        return self._guarded(output_content, lambda: (template_name, []))
+        output = self._guarded(output_content, lambda: (template_name, []))
+        if template_name != NOT_FOUND:
+            return output
+        i18n = config.plugins["i18n"]
+        lang = i18n.current_language  # type: ignore[attr-defined]
+        if lang == i18n.default_language or not self.not_found:  # type: ignore[attr-defined]
+            self.not_found = output
+            return output
+        target = Path(config.site_dir) / lang / NOT_FOUND
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")
+        return self.not_found
 
     def _guarded(self, output: str, origin: Callable[[], tuple[str, list[Path]]]) -> str:
         head, sep, body = output.partition("</head>")

@@ -32,12 +32,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from .. import search
+from .. import glossary, project, search, vocabulary
 
 log = logging.getLogger("mkdocs.plugins.helpcenter-search")
 TEMPLATES = Path(__file__).parent / "templates"
 SCRIPT = "helpcenter/search.js"
 STYLESHEET = "helpcenter/search.css"
+VOCABULARY = "search.yml"  # in the project's data folder: readers' words (helpcenter.vocabulary)
 _BUNDLE = re.compile(r'<script src="[^"]*/bundle\.[0-9a-f]+\.min\.js"></script>')
 _DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 _INPUT_LABEL = re.compile(r'<input type="text" class="md-search__input" name="query" aria-label="([^"]*)"')
@@ -92,7 +93,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return output
         output = self._script(output, page.file.src_uri)
-        self._indexer(config).add(page.file.dest_uri, output)
+        self._indexer(config).add(page.file.dest_uri, output, page.meta.get(search.SEARCH_TEXT, ""))
         return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
@@ -129,7 +130,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             default: str = getattr(i18n, "default_language", "") or config.theme.get("language") or "ja"
             names = {item["locale"]: item["name"] for item in i18n.config["languages"]}
             out = Path(config.site_dir) / self.config.bundle
-            self.indexer = search.Indexer(out, default=default, default_name=names.get(default, default))
+            proj = project.load(Path(config.config_file_path))
+            try:
+                words = vocabulary.load(proj.data / VOCABULARY, glossary.load(proj.glossary_path), default)
+            except (vocabulary.VocabularyError, glossary.GlossaryError) as exc:
+                raise PluginError(f"helpcenter-search: {exc}") from None
+            self.indexer = search.Indexer(
+                out, default=default, default_name=names.get(default, default), vocabulary=words
+            )
         return self.indexer
 
     @event_priority(-50)  # the end of one language's build: before static-i18n (-100) starts the next one

@@ -45,6 +45,7 @@
           var pf = both[0], m = both[1] || {}, fb = (m.fallback || {})[lang];
           var spacedLangs = m.spaced || [];
           var state = { pf: pf, fallback: {}, tag: m.name || m["default"] || "", original: m["default"] || "",
+                        lex: lexicon((m.vocabulary || {})[lang.split("-")[0]] || {}),
                         spaced: spacedLangs.indexOf(lang.split("-")[0]) >= 0 || (!!fb && spacedLangs.indexOf(m["default"]) >= 0) };
           var excerpt = function (l) { return spacedLangs.indexOf(l) >= 0 ? EXCERPT_CHARS : EXCERPT_WORDS; };
           return Promise.resolve(pf.options({ excerptLength: excerpt(lang.split("-")[0]) }))
@@ -67,7 +68,7 @@
 
   /* A Pagefind result as Material's group: the page, then up to MAX_SECTIONS of its sections.
    * Locations are absolute; Material resolves them against __config.base, which keeps them. */
-  function toGroup(d, state, terms, q) {
+  function toGroup(d, state, terms, needle) {
     var href = new URL(d.url, location.href).href;
     var page = href.split("#")[0];
     var ja = state.fallback[page] ? state.original : "";
@@ -76,21 +77,22 @@
     var clean = state.spaced ? unspace : String;
     var title = (d.meta && d.meta.title) || d.url;
     var heading = tag + wrap(clean(escapeHTML(title)));
-    if (state.spaced && HAS_CJK.test(q)) {
+    var sections = (d.sub_results || []).filter(function (s) { return s.url.indexOf("#") >= 0 && s.title !== title; });
+    var item = function (s, text) {
+      return { location: new URL(s.url, location.href).href, title: wrap(clean(escapeHTML(s.title))),
+               text: wrap(text), score: 1, terms: terms };
+    };
+    if (state.spaced && HAS_CJK.test(needle)) {
       /* Pagefind marks every matching character, wherever it is: show where the query itself is
-       * instead (or, for a page with all its characters apart, the excerpt unmarked) */
-      var text = snippet(d.content, q) || unspace(d.excerpt).replace(/<\/?mark>/g, "");
-      return [{ location: href, title: heading, text: wrap(text), score: 1, terms: terms }];
+       * instead (or, for a page with all its characters apart, the excerpt unmarked), and the first
+       * section that has it, marked the same way (Material shows a section's text, not the page's) */
+      var text = snippet(d.content, needle) || unspace(d.excerpt).replace(/<\/?mark>/g, "");
+      var best = sections.filter(function (s) { return snippet(plain(s.excerpt), needle); });
+      return [{ location: href, title: heading, text: wrap(text), score: 1, terms: terms }]
+        .concat(best.slice(0, 1).map(function (s) { return item(s, snippet(plain(s.excerpt), needle)); }));
     }
-    var groups = [{ location: href, title: heading, text: wrap(clean(d.excerpt)), score: 1, terms: terms }];
-    (d.sub_results || [])
-      .filter(function (s) { return s.url.indexOf("#") >= 0 && s.title !== title; })
-      .slice(0, MAX_SECTIONS)
-      .forEach(function (s) {
-        groups.push({ location: new URL(s.url, location.href).href, title: wrap(clean(escapeHTML(s.title))),
-                      text: wrap(clean(s.excerpt)), score: 1, terms: terms });
-      });
-    return groups;
+    return [{ location: href, title: heading, text: wrap(clean(d.excerpt)), score: 1, terms: terms }]
+      .concat(sections.slice(0, MAX_SECTIONS).map(function (s) { return item(s, clean(s.excerpt)); }));
   }
 
   /* The query's words, for Material's ?h= highlighting on the page a result opens */
@@ -101,23 +103,26 @@
   }
 
   /* Chinese and Japanese are indexed character by character (helpcenter/search.py says why), so a
-   * query's kana and Han characters are searched one by one too: Pagefind finds the pages containing
-   * all of them (every word of a query must match, as a prefix). Of the first VERIFY pages, those
-   * that contain the query as typed (as Ctrl+F would find it; for several words, the exact phrase)
-   * come first, in Pagefind's order (which weighs titles and headings). Pagefind's own exact-phrase
-   * search ("...") misses pages where a character repeats, so the check is done on the page text. */
-  var VERIFY = 30;
+   * query's kana and Han characters are searched one by one too, and a page counts as containing a
+   * word only where the word itself is in its text (as Ctrl+F finds it); pages with its characters
+   * apart count for little. */
   var CJK = "\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var PAIR = new RegExp("([" + CJK + "])(?=[" + CJK + "])", "g");
   var SPACE = new RegExp("([" + CJK + "]) (?=[" + CJK + "])", "g");
   var JOINED = new RegExp("([" + CJK + "])((?:</?mark>)*) ((?:</?mark>)*)(?=[" + CJK + "])", "g");
   function unspace(html) { return String(html || "").replace(JOINED, "$1$2$3"); }
+  /* The text of a Pagefind excerpt (escaped HTML with <mark>s) */
+  function plain(html) {
+    return unspace(html).replace(/<\/?mark>/g, "").replace(/&(lt|gt|quot|#39|amp);/g, function (m, e) {
+      return { lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" }[e];
+    });
+  }
   var HAS_CJK = new RegExp("[" + CJK + "]");
   var SNIPPET_BEFORE = 20, SNIPPET_AFTER = 60;
-  /* The page text around the first place it contains the query, the query marked; null if it does not */
-  function snippet(content, q) {
+  /* The page text around the first place it contains `needle`, marked; null if it does not */
+  function snippet(content, needle) {
     var text = String(content || "").replace(/\s+/g, " ").replace(SPACE, "$1");
-    var needle = normal(q.replace(/^"(.*)"$/, "$1"));
+    needle = normal(needle);
     var at = text.toLowerCase().indexOf(needle);
     if (!needle || at < 0) return null;
     var from = Math.max(0, at - SNIPPET_BEFORE), end = at + needle.length;
@@ -125,20 +130,154 @@
     return (from > 0 ? "… " : "") + escapeHTML(text.slice(from, at)) + "<mark>" + escapeHTML(text.slice(at, end)) +
       "</mark>" + escapeHTML(text.slice(end, to)) + (to < text.length ? " …" : "");
   }
-  function normal(text) { return String(text || "").replace(/\s+/g, " ").replace(SPACE, "$1").toLowerCase().trim(); }
+  /* How text is compared: NFKC (２ＦＡ = 2fa), lower case, single spaces, none between CJK characters
+   * (helpcenter/vocabulary.py normalises the vocabulary the same way) */
+  function normal(text) {
+    return String(text || "").normalize("NFKC").replace(/\s+/g, " ").replace(SPACE, "$1").toLowerCase().trim();
+  }
 
-  function find(state, q) {
-    var query = state.spaced ? q.replace(PAIR, "$1 ") : q;
-    return state.pf.search(query).then(function (res) {
-      var results = res ? res.results : [];
-      if (query === q && !/\s/.test(q)) return results;  /* one word: nothing to check */
-      var needle = normal(q.replace(/^"(.*)"$/, "$1"));
-      var head = results.slice(0, VERIFY);
-      return Promise.all(head.map(function (r) { return r.data(); })).then(function (docs) {
-        var exact = head.filter(function (r, i) { return normal(docs[i].content).indexOf(needle) >= 0; });
-        return exact.concat(results.filter(function (r) { return exact.indexOf(r) < 0; }));
+  /* Readers' words (data/search.yml, helpcenter/vocabulary.py): a query becomes terms, each standing
+   * for the words of the vocabulary groups it belongs to; question words and particles are dropped,
+   * Korean endings cut (인증을 -> 인증), Japanese split at a particle after a kanji or katakana. */
+  var WORDCHAR = /[0-9a-z\uac00-\ud7af]/;
+  var HIRAGANA = /^[\u3041-\u309f]+$/;
+  var JA_PARTICLE = /([^\u3041-\u309f\s])[はがをにのでともへやか](?=[^\u3041-\u309f\s]|$)/g;
+  var JA_OKURIGANA = /^(.*[^\u3041-\u309f].*?)[\u3041-\u309f]+$/;
+  var JA_LEADING = /^[はがをにのでともへやか](?=[^\u3041-\u309f])/;
+  function lexicon(vocab) {
+    var words = {};
+    (vocab.groups || []).forEach(function (group) {
+      group.forEach(function (w) { (words[w] = words[w] || []).push(group); });
+    });
+    (vocab.stop || []).forEach(function (w) { if (!words[w]) words[w] = null; });
+    return { words: words, sorted: Object.keys(words).sort(function (a, b) { return b.length - a.length; }),
+             stop: vocab.stop || [], endings: vocab.endings || [] };
+  }
+  /* How many characters of `s` from `i` the vocabulary word `w` takes: 0 where it is not there as a
+   * word (Latin and Hangul words start at a word start; a Latin word ends at a non-letter or a plural
+   * s; Korean endings may follow a word: 고객센터에) */
+  function matchAt(s, i, w) {
+    if (s.substr(i, w.length) !== w) return 0;
+    if (i > 0 && WORDCHAR.test(s.charAt(i - 1)) && WORDCHAR.test(w.charAt(0))) return 0;
+    var end = i + w.length, latin = /[0-9a-z]/;
+    if (!latin.test(w.charAt(w.length - 1)) || !latin.test(s.charAt(end))) return w.length;
+    return w.length > 2 && s.charAt(end) === "s" && !WORDCHAR.test(s.charAt(end + 1)) ? w.length + 1 : 0;
+  }
+  function rest(text, lex, terms) {
+    text.split(/[\s,.;:!?、。？！，；：「」『』（）()"'\/]+/).forEach(function (word) {
+      if (!word) return;
+      var parts = /[\u3041-\u309f]/.test(word) ? word.replace(JA_PARTICLE, "$1 ").split(" ") : [word];
+      parts.forEach(function (part) {
+        if (lex.endings.indexOf(part) >= 0) return;  /* a particle or ending alone */
+        part = part.replace(JA_LEADING, "");
+        lex.endings.some(function (e) {
+          var min = e.length > 1 ? 1 : 2;
+          if (part.length - e.length >= min && part.slice(-e.length) === e) { part = part.slice(0, -e.length); return true; }
+          return false;
+        });
+        var stem = part.match(JA_OKURIGANA);
+        if (stem && stem[1].length >= 2) part = stem[1];
+        if (!part || lex.stop.indexOf(part) >= 0 || (HIRAGANA.test(part) && part.length < 2)) return;
+        terms.push({ typed: part, alts: [part], weak: HIRAGANA.test(part) || (HAS_CJK.test(part) && part.length < 2) });
       });
     });
+  }
+  function parse(q, lex) {
+    var s = normal(q.replace(/^"(.*)"$/, "$1")), terms = [], plain = "", i = 0;
+    while (i < s.length) {
+      var hit = null, taken = 0;
+      for (var k = 0; k < lex.sorted.length && !hit; k++) {
+        taken = matchAt(s, i, lex.sorted[k]);
+        if (taken) hit = lex.sorted[k];
+      }
+      if (!hit) { plain += s.charAt(i++); continue; }
+      rest(plain, lex, terms);
+      plain = " ";
+      i += taken;
+      if (!lex.words[hit]) continue;  /* a stopword */
+      var alts = [hit];
+      lex.words[hit].forEach(function (g) { g.forEach(function (w) { if (alts.indexOf(w) < 0) alts.push(w); }); });
+      terms.push({ typed: hit, alts: alts, weak: false });
+    }
+    rest(plain, lex, terms);
+    return terms.length ? terms : [{ typed: s, alts: [s], weak: false }];
+  }
+
+  /* Search each word a query may stand for, then rank the pages found: a page with all of the
+   * query's terms first (and, when none has them all, the best partial match: never nothing for a
+   * query whose words are on the site); a term in the title counts more than in a heading, more than
+   * in the text, a rare term more than a common one (as in BM25), the query's own words more than
+   * their synonyms; the query as typed, found on the page, adds to that: a little for words typed
+   * apart (keywords: 주문 취소), as much as a title for a run of Chinese or Japanese characters (what
+   * a reader copies: any piece of a page finds it, as Ctrl+F would); Pagefind's order breaks ties.
+   * The pages with all the terms (Pagefind's own search of them together) are looked at first. */
+  var PER_WORD = 30, CANDIDATES = 60;
+  var TITLE = 3, HEADING = 2, TEXT = 1, APART = 0.3, SYNONYM = 0.9, WEAK = 0.5, ALL_TERMS = 4;
+  var PHRASE = 0.5, RUN = 1;
+  function find(state, q) {
+    var terms = parse(q, state.lex);
+    var whole = terms.map(function (t) { return t.typed; }).join(" ");
+    var alts = terms.length > 1 ? [whole] : [];
+    terms.forEach(function (t) { t.alts.forEach(function (a) { if (alts.indexOf(a) < 0) alts.push(a); }); });
+    return Promise.all(alts.map(function (a) {
+      return state.pf.search(state.spaced ? a.replace(PAIR, "$1 ") : a).then(function (res) {
+        return (res ? res.results : []).slice(0, PER_WORD);
+      });
+    })).then(function (lists) {
+      var pages = {}, order = [];
+      lists.forEach(function (results, ai) {
+        results.forEach(function (r, rank) {
+          var p = pages[r.id];
+          if (!p) { p = pages[r.id] = { result: r, rank: rank, alts: {}, all: false }; order.push(p); }
+          p.alts[alts[ai]] = true;
+          p.rank = Math.min(p.rank, rank);
+          if (alts[ai] === whole && terms.length > 1) p.all = true;
+        });
+      });
+      terms.forEach(function (t) {  /* how rare the term is among the pages found: its weight */
+        var df = order.filter(function (p) { return t.alts.some(function (a) { return p.alts[a]; }); }).length;
+        t.weight = (t.weak ? WEAK : 1) * Math.log(1 + order.length / Math.max(df, 1));
+      });
+      order.sort(function (a, b) { return (b.all - a.all) || (a.rank - b.rank); });
+      order = order.slice(0, CANDIDATES);
+      return Promise.all(order.map(function (p) { return p.result.data(); })).then(function (docs) {
+        var phrase = normal(q.replace(/^"(.*)"$/, "$1"));
+        var ranked = order.map(function (p, i) { return score(p, docs[i], terms, phrase, state.spaced); });
+        ranked.sort(function (a, b) { return b.score - a.score; });
+        return ranked;
+      });
+    });
+  }
+  function stem(word) { return /^[a-z]{4,}s$/.test(word) ? word.slice(0, -1) : word; }
+  function score(p, d, terms, phrase, spaced) {
+    var title = normal(d.meta && d.meta.title), text = normal(d.content);
+    var headings = (d.anchors || []).filter(function (a) { return /^h[1-6]$/.test(a.element); })
+      .map(function (a) { return normal(a.text); });
+    var total = 0, most = 0, matched = 0, needle = "";
+    terms.forEach(function (t) {
+      var best = 0;
+      t.alts.forEach(function (a) {
+        if (!p.alts[a]) return;
+        var w = stem(normal(a)), v;
+        if (spaced && HAS_CJK.test(w) && text.indexOf(w) < 0 && title.indexOf(w) < 0) v = APART;
+        else if (title.indexOf(w) >= 0) v = TITLE;
+        else if (headings.some(function (h) { return h.indexOf(w) >= 0; })) v = HEADING;
+        else v = TEXT;
+        if (a !== t.typed) v *= SYNONYM;
+        if (v > best) { best = v; if (!needle || v > APART) needle = a; }
+      });
+      total += best * t.weight;
+      most += TITLE * t.weight;
+      if (best > APART && !t.weak) matched++;
+    });
+    var strong = terms.filter(function (t) { return !t.weak; }).length;
+    var s = total / most + (matched >= strong ? ALL_TERMS : ALL_TERMS * matched / strong / 2);
+    if (terms.length > 1 || phrase !== terms[0].typed || /\s/.test(phrase)) {  /* the query as typed, in one piece */
+      var bonus = spaced && !/\s/.test(phrase) ? RUN : PHRASE;
+      if (title.indexOf(phrase) >= 0) s += 2 * bonus;
+      else if (text.indexOf(phrase) >= 0) s += bonus;
+    }
+    return { data: d, score: s + 0.1 / (1 + p.rank), needle: needle || terms[0].typed };
   }
 
   function PagefindWorker() {
@@ -164,16 +303,16 @@
     if (!q) { this.emit({ type: RESULT, data: { items: [] } }); return; }
     load()
       .then(function (state) {
-        return find(state, q).then(function (results) {
-          if (id !== self.seq) return null;
-          return Promise.all(results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }))
-            .then(function (docs) { return { docs: docs, state: state }; });
+        return find(state, q).then(function (ranked) {
+          return { ranked: ranked.slice(0, MAX_RESULTS), state: state };
         });
       })
       .then(function (found) {
         if (!found || id !== self.seq) return;
         var terms = termsOf(q);
-        self.emit({ type: RESULT, data: { items: found.docs.map(function (d) { return toGroup(d, found.state, terms, q); }) } });
+        self.emit({ type: RESULT, data: { items: found.ranked.map(function (r) {
+          return toGroup(r.data, found.state, terms, r.needle);
+        }) } });
       })
       .catch(function (err) {
         console.warn("Search failed:", err);
