@@ -20,7 +20,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .safety import url_problem
+from .safety import URL_ATTRIBUTES, url_problem
 
 #: Elements that embed, frame, re-base or animate other content into a page.
 FORBIDDEN = frozenset(
@@ -28,7 +28,6 @@ FORBIDDEN = frozenset(
 )
 #: Script types a browser does not run (data blocks: Material's config, JSON-LD).
 DATA_SCRIPTS = frozenset({"application/json", "application/ld+json"})
-_URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "poster", "cite", "background", "data", "ping")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _STYLE_DANGER = re.compile(r"url\s*\(|expression\s*\(|@import|\\", re.I)
@@ -123,7 +122,7 @@ class Guard:
             value = value or ""
             if name.startswith("on"):
                 scan.problems.append(f"event attribute {name}={value[:40]!r} on <{tag}>")
-            elif name in _URL_ATTRS and (problem := url_problem(value, self.hosts)):
+            elif name in URL_ATTRIBUTES and (problem := url_problem(value, self.hosts)):
                 scan.problems.append(f"<{tag} {name}>: {problem}")
             elif name == "srcset" and any(url_problem(u.split()[0], self.hosts) for u in value.split(",") if u):
                 scan.problems.append(f"<{tag} srcset={value[:40]!r}>: a URL that is not allowed")

@@ -52,7 +52,10 @@ _ID = re.compile(r"^(?!__)[\w-]+$|^__tabbed_\d+_\d+$")
 FORMATTING = frozenset({"strong", "em", "b", "i", "s", "del"})
 #: Attributes whose value is words, translated with the text.
 TRANSLATABLE = frozenset({"alt", "title"})
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "cite", "background", "data"})
+#: Attributes a browser follows as a URL.
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "poster", "cite", "background", "data", "ping"}
+)
 
 _LETTERS = "a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"  # Latin, Greek, Cyrillic: homoglyphs included
 _LABEL = f"[0-9{_LETTERS}]"
@@ -171,7 +174,7 @@ def element_problems(node: LexborNode, hosts: frozenset[str]) -> list[str]:
             out.append(f"style={value[:40]!r} on <{tag}> is not allowed")
         elif name == "id" and not _ID.match(value):
             out.append(f"id={value[:40]!r}: ids are letters, digits, - and _, not starting with __")
-        elif name in _URL_ATTRS and (problem := url_problem(value, hosts)):
+        elif name in URL_ATTRIBUTES and (problem := url_problem(value, hosts)):
             out.append(problem)
     return out
 
