@@ -6,29 +6,14 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 
+from .findings import Finding
 from .segment import Document
 
 ARTICLE_KEYS = {"title", "description", "category", "incidents", "first_aid", "last_reviewed", "hide"}
 INDEX_KEYS = {"title", "description", "hide", "icon"}
 HUB_KEYS = {"title", "description", "icon", "hide"}
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a source file; errors stop the build, warnings stop only a strict one."""
-
-    path: str
-    line: int
-    message: str
-    level: str = "error"
-    unit: str = ""  # the unit's source text, when the finding is about one
-
-    def __str__(self) -> str:
-        where = f" [{self.unit[:60]}]" if self.unit else ""
-        return f"{self.path}:{self.line}: {self.level}: {self.message}{where}"
 
 
 def page_kind(page: str) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from . import catalog, meta, safety
 from .catalog import CatalogError, Merged, State
 from .errors import HelpcenterError, decode, display
-from .meta import Finding
+from .findings import Finding
 from .placeholders import Expander, check_channels, load_channels
 from .project import Language, Project
 from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, parse

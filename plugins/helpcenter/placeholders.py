@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from .errors import HelpcenterError, read_text, yaml_error
-from .meta import Finding, closest
+from .findings import Finding
+from .meta import closest
 from .safety import Renderer, plain_text_problem
 
 PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")

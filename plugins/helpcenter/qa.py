@@ -18,10 +18,10 @@ import polib
 
 from . import catalog, safety
 from .catalog import Merged
+from .findings import Finding
 from .glossary import Glossary, GlossaryError
 from .glossary import load as _load_glossary
 from .markdown import parser
-from .meta import Finding
 from .pages import Corpus, is_plain_text
 from .project import Project
 from .safety import Renderer

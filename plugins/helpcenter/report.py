@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .meta import Finding
+from .findings import Finding
 from .project import Project
 from .status import ORDER, percent
 
