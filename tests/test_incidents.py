@@ -1,5 +1,5 @@
 """Incident types without MkDocs: the registry, what readers of each language see, the active-incident
-declaration, FAQ extraction and the exports (helpcenter.incidents)."""
+declaration and the exports (helpcenter.incidents), and FAQ extraction (helpcenter.faq)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 from conftest import article, make_project
 from helpcenter import incidents
+from helpcenter.faq import faq_jsonld, page_faq
 from helpcenter.incidents import IncidentError
 from helpcenter.pages import Corpus, PageTranslation, load_corpus
 from helpcenter.project import load
@@ -272,7 +273,7 @@ def test_translated_faq_keeps_the_japanese_questions_and_anchors(corpus: Corpus)
     text = doc.render({0: "Two-factor", heading: "After changing phones"}, ids=True)  # no question mark
     loc = incidents.localize(corpus, {(page, "en"): PageTranslation(page, "en", "machine", text, Counter())}, "en")
     assert [(i.anchor, i.question) for i in loc.faq(page)][1] == ("new-phone", "After changing phones")
-    jsonld = incidents.faq_jsonld(loc.faq(page), "en")
+    jsonld = faq_jsonld(loc.faq(page), "en")
     assert jsonld["@type"] == "FAQPage" and jsonld["inLanguage"] == "en"
     assert jsonld["mainEntity"][1] == {
         "@type": "Question",
@@ -286,7 +287,7 @@ def test_the_faq_kept_in_the_page_cache_is_what_each_language_extracts(corpus: C
     doc = corpus.docs[page]
     heading = next(i for i, u in enumerate(doc.units) if u.text == "機種変更したら？")
     text = doc.render({heading: "After changing phones"}, ids=True)
-    kept = incidents.page_faq(doc, {"ja": None, "en": text, "ko": None}, corpus.expander)
+    kept = page_faq(doc, {"ja": None, "en": text, "ko": None}, corpus.expander)
     japanese = [("no-code", "二段階認証のコードが届きません？"), ("new-phone", "機種変更したら？")]
     assert [(i.anchor, i.question) for i in kept["ja"]] == japanese
     assert [(i.anchor, i.question) for i in kept["ko"]] == japanese  # a page shown in Japanese
@@ -294,7 +295,7 @@ def test_the_faq_kept_in_the_page_cache_is_what_each_language_extracts(corpus: C
     assert kept["en"][1].answer == kept["ja"][1].answer == "設定をやり直してください。"
     assert kept["ja"][0].answer.startswith("Hoshi Exchange からの SMS は")  # expanded like the page
     hub = next(doc for path, doc in corpus.docs.items() if path.startswith("incidents/"))
-    assert incidents.page_faq(hub, {"ja": None}, corpus.expander) == {}  # only articles have a FAQ
+    assert page_faq(hub, {"ja": None}, corpus.expander) == {}  # only articles have a FAQ
 
 
 def test_exports_follow_their_schemas_and_mark_fallbacks(corpus: Corpus) -> None:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import catalog, qa
-from .incidents import FaqItem, page_faq
+from .faq import FaqItem, page_faq
 from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, file_findings, load_page
 from .project import Project
 

@@ -1,7 +1,7 @@
 """The `helpcenter-incidents` MkDocs plugin: incident badges, related articles, hub lists, the
 active-incident banner, FAQ JSON-LD and the JSON exports.
 
-Everything it shows is computed by the core (helpcenter.incidents) from what the `helpcenter` plugin
+Everything it shows is computed by the core (helpcenter.incidents, helpcenter.faq) from what the `helpcenter` plugin
 has loaded (`config.plugins["helpcenter"]`: the corpus and the page each language shows); this layer
 only maps pages to MkDocs URLs and renders the template fragments in templates/helpcenter/.
 
@@ -37,6 +37,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .. import incidents as core
+from ..faq import faq_jsonld
 from ..meta import page_kind
 from .plugin import HelpcenterPlugin, helpcenter_plugin
 
@@ -194,7 +195,7 @@ class IncidentsPlugin(BasePlugin[IncidentsConfig]):
         items = loc.faq(src) if src in loc.pages else []
         if not items:
             return output
-        data = json.dumps(core.faq_jsonld(items, loc.pages[src].text_lang), ensure_ascii=False)
+        data = json.dumps(faq_jsonld(items, loc.pages[src].text_lang), ensure_ascii=False)
         script = '<script type="application/ld+json">' + data.replace("</", "<\\/") + "</script>\n"
         return output.replace("</head>", script + "</head>", 1)
 
