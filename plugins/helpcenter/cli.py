@@ -128,19 +128,18 @@ def cmd_status(args: argparse.Namespace, project: Project) -> int:
     corpus = _corpus(args, project, _languages(project, args.lang))
     data = status.counts(corpus)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data.as_json(), ensure_ascii=False, indent=2))
         return 0
-    for code, lang in data["languages"].items():
-        total = sum(lang[s.value] for s in status.ORDER)
+    for code, lang in data.languages.items():
         table = Table(
             "page",
             *(s.value for s in status.ORDER),
             title=f"{code}: "
-            + ", ".join(f"{s.value} {lang[s.value]} ({status.percent(lang[s.value], total)})" for s in status.ORDER),
+            + ", ".join(f"{s.value} {cell}" for s, cell in zip(status.ORDER, lang.counts.cells(), strict=True)),
         )
-        for page, c in lang["pages"].items():
-            if args.all or c["reviewed"] != sum(c.values()):
-                table.add_row(page, *(str(c[s.value]) for s in status.ORDER))
+        for page, c in lang.pages.items():
+            if args.all or not c.fully_reviewed:
+                table.add_row(page, *(str(c[s]) for s in status.ORDER))
         out.print(table)
     return 0
 

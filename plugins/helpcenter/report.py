@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .catalog import State
 from .findings import Finding
 from .project import Project
-from .status import ORDER, percent
+from .status import ORDER, Counts, Status
 
 LEDGER = "ledger.tsv"
 FINDINGS_LIMIT = 300  # a job summary holds 1 MiB; past this many findings, say how many more there are
@@ -137,16 +138,16 @@ def _names(project: Project) -> dict[str, str]:
     return {lang.code: lang.name for lang in project.languages}
 
 
-def _page_table(pages: dict[str, dict[str, int]], names: Iterable[str]) -> list[str]:
-    columns = [s.value for s in ORDER if s.value != "reviewed"] + ["reviewed"]
-    out = ["| page | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
+def _page_table(pages: dict[str, Counts], names: Iterable[str]) -> list[str]:
+    columns = [s for s in ORDER if s is not State.REVIEWED] + [State.REVIEWED]
+    out = ["| page | " + " | ".join(s.value for s in columns) + " |", "| --- |" + " ---: |" * len(columns)]
     for page in names:
         c = pages[page]
-        out.append(f"| `{page}` | " + " | ".join(str(c[col]) for col in columns) + " |")
+        out.append(f"| `{page}` | " + " | ".join(str(c[s]) for s in columns) + " |")
     return out
 
 
-def status_markdown(project: Project, data: dict[str, Any], changed: dict[str, list[str]] | None = None) -> str:
+def status_markdown(project: Project, data: Status, changed: dict[str, list[str]] | None = None) -> str:
     """The state per language, then per language a table of pages.
 
     Without `changed`: every page that is not fully reviewed. With `changed` (language -> docs/ pages
@@ -159,34 +160,29 @@ def status_markdown(project: Project, data: dict[str, Any], changed: dict[str, l
         "| language | reviewed | machine | stale | missing |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for code, lang in data["languages"].items():
-        total = sum(lang[s.value] for s in ORDER)
-        cells = [f"{lang[s.value]} ({percent(lang[s.value], total)})" for s in ORDER]
-        out.append(f"| {code} ({escape(names.get(code, code))}) | " + " | ".join(cells) + " |")
+    for code, lang in data.languages.items():
+        out.append(f"| {code} ({escape(names.get(code, code))}) | " + " | ".join(lang.counts.cells()) + " |")
     out.append("")
     if changed is not None:
         out += ["### Changed catalogs, per language", ""]
-    for code, lang in data["languages"].items():
-        pages: dict[str, dict[str, int]] = lang["pages"]
+    for code, lang in data.languages.items():
         if changed is not None:
-            chosen = [p for p in changed.get(code, []) if p in pages]
+            chosen = [p for p in changed.get(code, []) if p in lang.pages]
             out.append(f"#### {code} ({escape(names.get(code, code))})")
             out.append("")
             if not chosen:
                 out += ["No catalog of this language changed.", ""]
                 continue
-            machine = sum(pages[p]["machine"] for p in chosen)
-            stale = sum(pages[p]["stale"] for p in chosen)
+            machine = sum(lang.pages[p].machine for p in chosen)
+            stale = sum(lang.pages[p].stale for p in chosen)
             out += [f"{len(chosen)} page(s): {machine} machine-translated and {stale} stale unit(s) to review.", ""]
         else:
-            chosen = [p for p, c in pages.items() if c["reviewed"] != sum(c.values())]
+            chosen = lang.open_pages()
             if not chosen:
                 continue
             out += [f"#### {code} ({escape(names.get(code, code))}): pages not fully reviewed", ""]
-        out += [*_page_table(pages, chosen), ""]
-    if changed is None and all(
-        lang["reviewed"] == sum(lang[s.value] for s in ORDER) for lang in data["languages"].values()
-    ):
+        out += [*_page_table(lang.pages, chosen), ""]
+    if changed is None and all(lang.counts.fully_reviewed for lang in data.languages.values()):
         out += ["Every unit of every language is reviewed.", ""]
     return "\n".join(out)
 
