@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,11 +38,10 @@ from mkdocs.utils.templates import TemplateContext
 from .. import incidents as core
 from ..faq import faq_jsonld
 from ..meta import page_kind
-from .plugin import HelpcenterPlugin, helpcenter_plugin
+from .plugin import LANGUAGE_SUFFIX, HelpcenterPlugin, helpcenter_plugin
 
 log = logging.getLogger("mkdocs.plugins.helpcenter-incidents")
 STYLESHEET = "helpcenter/helpcenter.css"  # in templates/, a theme dir: MkDocs copies it to the site
-_SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
 
 
 class IncidentsConfig(Config):
@@ -231,7 +229,7 @@ def i18n(config: MkDocsConfig) -> Any:
 def source(file: File) -> str:
     """The Japanese source page a built file comes from (`page.en.md` -> `page.md`)."""
     norm = getattr(file, "norm_src_uri", None)
-    return norm if isinstance(norm, str) else _SUFFIX.sub(".md", file.src_uri)
+    return norm if isinstance(norm, str) else LANGUAGE_SUFFIX.sub(".md", file.src_uri)
 
 
 def language_names(config: MkDocsConfig) -> dict[str, str]:

@@ -51,7 +51,7 @@ log = logging.getLogger("mkdocs.plugins.helpcenter")
 TEMPLATES = Path(__file__).parent / "templates"
 THEME_CSS = "helpcenter/theme.css"  # accessibility fixes to Material's defaults (a theme dir file, copied to the site)
 STAGING_MARK = ".helpcenter-staging"  # in a staging folder the plugin created: its contents are the plugin's
-_SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")
+LANGUAGE_SUFFIX = re.compile(r"\.([A-Za-z-]+)\.md$")  # page.en.md: a translation, as static-i18n names it
 _HREFLANG = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
@@ -215,8 +215,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         i18n = config.plugins["i18n"]
         lang: str = getattr(i18n, "current_language", "")
         default: str = getattr(i18n, "default_language", "")
-        m = _SUFFIX.search(page.file.src_uri)
-        source = _SUFFIX.sub(".md", page.file.src_uri)
+        m = LANGUAGE_SUFFIX.search(page.file.src_uri)
+        source = LANGUAGE_SUFFIX.sub(".md", page.file.src_uri)
         shown = self.shown.get((source, lang))
         if lang == default:
             state = "reviewed"
@@ -283,7 +283,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         for section in nav.items:
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
-                if index is not None and (title := self.title(_SUFFIX.sub(".md", index.file.src_uri), lang)):
+                if index is not None and (title := self.title(LANGUAGE_SUFFIX.sub(".md", index.file.src_uri), lang)):
                     section.title = html.escape(title)
         return nav
 
@@ -306,7 +306,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     def _ways_on(self, page: Page, lang: str) -> str:
         """The home page's contact section; a topic page's list of its articles (wayfinding)."""
-        source = _SUFFIX.sub(".md", page.file.src_uri)
+        source = LANGUAGE_SUFFIX.sub(".md", page.file.src_uri)
         words = strings(lang)
         if source == "index.md":
             return home_contact(source, self.contact, words)
@@ -317,7 +317,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         articles = []
         for child in page.parent.children:
             if isinstance(child, Page) and not child.is_index:
-                src = _SUFFIX.sub(".md", child.file.src_uri)
+                src = LANGUAGE_SUFFIX.sub(".md", child.file.src_uri)
                 shown = self.shown.get((src, lang))
                 fallback = lang != default and (shown is None or shown.text is None)
                 articles.append((src, self.title(src, lang) or src, default if fallback else ""))
@@ -350,7 +350,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         """Where a refused page comes from: its name, and the Markdown or PO files that made it."""
         assert self.corpus is not None
         project = self.corpus.project
-        source = _SUFFIX.sub(".md", file.src_uri)
+        source = LANGUAGE_SUFFIX.sub(".md", file.src_uri)
         sources = [project.docs / source]
         if lang and lang != project.default:
             sources.append(catalog_path(project.translations, lang, source))
