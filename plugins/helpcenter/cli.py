@@ -9,63 +9,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
+from . import catalog, commands, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
+from .commands import err, out
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
-from .pages import Corpus, load_corpus, po_path
-from .project import Language, Project
+from .pages import Corpus, po_path
+from .project import Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class UserError(HelpcenterError):
-    """A mistake the user can fix; printed as one line, exit 2."""
-
-
-def _languages(project: Project, codes: list[str] | None) -> list[Language]:
-    return [project.language(c) for c in codes] if codes else list(project.languages)
-
-
-def _pages(project: Project, paths: list[str]) -> list[str] | None:
-    """Pages named on the command line (docs/x.md, x.md or a folder), or None for all."""
-    if not paths:
-        return None
-    every = project.pages()
-    chosen: list[str] = []
-    for raw in paths:
-        rel = raw.split(":")[0].removeprefix("./").removeprefix(project.docs.name + "/").rstrip("/")
-        match = [p for p in every if p == rel or p.startswith(rel + "/") or rel in ("", ".")]
-        if not match:
-            raise UserError(f"{raw}: no such page under {project.docs.name}/")
-        chosen += [p for p in match if p not in chosen]
-    return chosen
-
-
-def _corpus(
-    args: argparse.Namespace, project: Project, languages: list[Language], pages: list[str] | None = None
-) -> Corpus:
-    """The corpus of `pages` (default: the command line's paths), refused when a source or a catalog
-    cannot be read: no command but `check` works on top of a broken file, nor rewrites it."""
-    corpus = load_corpus(project, languages, pages or _pages(project, getattr(args, "paths", [])))
-    fatal = [f for f in corpus.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
-    fatal += [f for f in corpus.findings if f.message.startswith(catalog.UNREADABLE)]
-    if fatal and args.command != "check":
-        for f in fatal:
-            err.print(str(f), markup=False)
-        raise UserError(f"{len(fatal)} error(s) in the sources; fix them first (`helpcenter check` lists everything)")
-    return corpus
-
 
 def cmd_translate(args: argparse.Namespace, project: Project) -> int:
-    languages = _languages(project, args.lang)
-    corpus = _corpus(args, project, languages)
+    languages = commands.languages(project, args.lang)
+    corpus = commands.corpus(args, project, languages)
     glossary = load_glossary(project.glossary_path)
     plans = [translate.plan(corpus, lang, glossary) for lang in languages]
     if args.dry_run:
@@ -125,7 +84,7 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_status(args: argparse.Namespace, project: Project) -> int:
-    corpus = _corpus(args, project, _languages(project, args.lang))
+    corpus = commands.corpus(args, project, commands.languages(project, args.lang))
     data = status.counts(corpus)
     if args.json:
         print(json.dumps(data.as_json(), ensure_ascii=False, indent=2))
@@ -145,7 +104,7 @@ def cmd_status(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_check(args: argparse.Namespace, project: Project) -> int:
-    corpus = _corpus(args, project, _languages(project, args.lang))
+    corpus = commands.corpus(args, project, commands.languages(project, args.lang))
     qa.check_corpus(corpus)
     errors = [f for f in corpus.findings if f.level == "error"]
     warnings = [f for f in corpus.findings if f.level == "warning"]
@@ -168,18 +127,18 @@ def _picks(project: Project, paths: list[str]) -> list[review.Pick]:
     for raw in paths:
         path, _, line = raw.partition(":")
         if line and not line.isdigit():
-            raise UserError(f"{raw}: after `:` comes a line number, e.g. docs/security/x.md:12")
+            raise HelpcenterError(f"{raw}: after `:` comes a line number, e.g. docs/security/x.md:12")
         rel = path.removeprefix("./")
         lang = None
         if rel.endswith(".po"):
             parts = rel.removeprefix(project.translations.name + "/").split("/")
             lang = project.language(parts[0]).code
-            pages = _pages(project, ["/".join(parts[1:])[:-3] + ".md"])
+            pages = commands.pages(project, ["/".join(parts[1:])[:-3] + ".md"])
         else:
-            pages = _pages(project, [rel])
+            pages = commands.pages(project, [rel])
         assert pages is not None
         if line and len(pages) != 1:
-            raise UserError(f"{raw}: a line number needs one page, not a folder")
+            raise HelpcenterError(f"{raw}: a line number needs one page, not a folder")
         picks.append(review.Pick(raw, pages, lang, int(line) if line else None))
     return picks
 
@@ -193,15 +152,15 @@ def _reviewer(args: argparse.Namespace) -> str:
     except OSError:
         name = ""
     if not name:
-        raise UserError("who approves? pass --reviewer NAME (or set it with `git config user.name NAME`)")
+        raise HelpcenterError("who approves? pass --reviewer NAME (or set it with `git config user.name NAME`)")
     return name
 
 
 def _review_items(args: argparse.Namespace, project: Project) -> tuple[Corpus, list[review.Item]]:
-    languages = _languages(project, args.lang)
+    languages = commands.languages(project, args.lang)
     picks = _picks(project, args.paths)
     pages = sorted({page for pick in picks for page in pick.pages}) if picks else None
-    corpus = _corpus(args, project, languages, pages)
+    corpus = commands.corpus(args, project, languages, pages)
     items = list(review.pending(corpus, [lang.code for lang in languages], pages))
     return corpus, review.select(corpus, items, picks)
 
@@ -235,7 +194,7 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
 
 def _approve(args: argparse.Namespace, project: Project) -> int:
     if not (args.paths or args.lang or args.all):
-        raise UserError(
+        raise HelpcenterError(
             "--approve needs a scope: pages (PATH[:LINE]), --lang L, or --all for every unit of every language"
         )
     reviewer = _reviewer(args)
@@ -255,29 +214,31 @@ def _approve(args: argparse.Namespace, project: Project) -> int:
 def cmd_import(args: argparse.Namespace, project: Project) -> int:
     lang = project.language(args.lang)
     with locks.write_lock(project.translations):
-        corpus = _corpus(args, project, [lang])
+        corpus = commands.corpus(args, project, [lang])
         total = 0
         for raw in args.files:
             path = Path(raw).resolve()
             base = Path(args.base).resolve() if args.base else path.parent
             if not path.is_relative_to(base):
-                raise UserError(
+                raise HelpcenterError(
                     f"not under --base {args.base}", raw, hint="pass the folder that mirrors docs/ as --base"
                 )
             page = path.relative_to(base).as_posix()
             if page not in corpus.docs:
-                raise UserError(f"no source page docs/{page} (pass --base, the folder that mirrors docs/)", raw)
+                raise HelpcenterError(f"no source page docs/{page} (pass --base, the folder that mirrors docs/)", raw)
             try:
                 translated = parse(page, read_text(path, raw))
             except FrontMatterError as exc:
-                raise UserError(exc.message, raw, exc.line) from None
+                raise HelpcenterError(exc.message, raw, exc.line) from None
             aligned = importer.align(corpus.docs[page], translated)
             if isinstance(aligned, importer.Mismatch):
-                raise UserError(f"{aligned.message}; make the structure match docs/{page}", raw, aligned.line)
+                raise HelpcenterError(f"{aligned.message}; make the structure match docs/{page}", raw, aligned.line)
             problems = importer.check(corpus.docs[page], translated, lang.code, project.renderer)
             if problems:
                 lines = [f"{raw}:{p.line}: error: {p.message}" for p in problems]
-                raise UserError("\n".join(lines) + f"\nnothing imported from {raw}: a translation changes words only")
+                raise HelpcenterError(
+                    "\n".join(lines) + f"\nnothing imported from {raw}: a translation changes words only"
+                )
             merged = corpus.merged[page, lang.code]
             total += importer.apply(merged, aligned, args.translator)
             catalog.save(merged.po, po_path(project, lang.code, page))
@@ -338,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         project = load_project(Path(args.config))
         return int(args.func(args, project))
     except HelpcenterError as exc:
-        err.print(f"helpcenter {args.command}: {exc}", markup=False)
+        err.print(f"{commands.name(args)}: {exc}", markup=False)
         return 2
     except KeyboardInterrupt:
         err.print("interrupted; every catalog on disk is complete (each save is atomic)")

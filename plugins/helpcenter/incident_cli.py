@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from . import incidents
+from . import errors, incidents
 from .catalog import atomic_write
+from .commands import err, out
 from .errors import HelpcenterError
 from .meta import closest, page_kind
 from .project import Project, _Loader, plugin_options
@@ -27,10 +28,6 @@ HEADER = (
     "# The incident in progress: every page of every language shows a banner while this file exists.\n"
     "# Written by `helpcenter incident declare`; `helpcenter incident clear` (or deleting it) ends it.\n"
 )
-
-
-class IncidentCommandError(HelpcenterError, ValueError):
-    """A wrong argument, said in one line."""
 
 
 def known_types(project: Project) -> list[str]:
@@ -46,10 +43,6 @@ def declaration_path(project: Project, config: Path) -> Path:
         raw = {}
     options = plugin_options(raw, "helpcenter-incidents") or {}
     return project.data / str(options.get("active_file") or DEFAULT_FILE)
-
-
-def _display(project: Project, path: Path) -> str:
-    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
 
 
 def _notes(project: Project, values: list[str]) -> dict[str, str]:
@@ -85,14 +78,14 @@ def declare(
     """Validate, write `path` atomically, and read it back as the build will; the declaration."""
     known = known_types(project)
     if type_id not in known:
-        raise IncidentCommandError(
+        raise HelpcenterError(
             f"unknown incident type {type_id!r}{closest(type_id, known)}; "
             f"the types are the files in {project.docs.name}/{incidents.HUB_FOLDER}/"
         )
     moment = now or dt.datetime.now(incidents.JST).replace(microsecond=0)
     started = incidents.parse_time(start, "--start") if start else moment
     active = incidents.ActiveIncident(type_id, started, _notes(project, notes or []), "helpcenter incident declare")
-    display = _display(project, path)
+    display = errors.display(path, project.root)
     path.parent.mkdir(parents=True, exist_ok=True)
     previous = path.read_text(encoding="utf-8") if path.exists() else None
     atomic_write(path, render(active))
@@ -131,28 +124,17 @@ def _env_warning() -> str | None:
 
 
 def cmd_incident(args: argparse.Namespace, project: Project) -> int:
-    from rich.console import Console
-
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     path = declaration_path(project, Path(args.config))
-    display = _display(project, path)
-    try:
-        if args.action == "declare":
-            active = declare(project, path, args.id, args.start, args.note)
-            out.print(
-                f"declared {active.id}, started {active.started_jst} ({active.started_utc}): {display}",
-                markup=False,
-            )
+    display = errors.display(path, project.root)
+    if args.action == "declare":
+        active = declare(project, path, args.id, args.start, args.note)
+        out.print(f"declared {active.id}, started {active.started_jst} ({active.started_utc}): {display}", markup=False)
+    else:
+        cleared = clear(path)
+        if cleared is None:
+            out.print(f"no incident declared ({display} does not exist)", markup=False)
         else:
-            cleared = clear(path)
-            if cleared is None:
-                out.print(f"no incident declared ({display} does not exist)", markup=False)
-            else:
-                out.print(f"cleared {cleared}: removed {display}", markup=False)
-    except (IncidentCommandError, incidents.IncidentError) as exc:
-        err.print(f"helpcenter incident {args.action}: {exc}", markup=False)
-        return 2
+            out.print(f"cleared {cleared}: removed {display}", markup=False)
     warning = _env_warning()
     if warning:
         err.print(warning, markup=False)

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import commands
 from .catalog import State
+from .errors import HelpcenterError, display
 from .findings import Finding
 from .project import Project
-from .status import ORDER, Counts, Status
+from .status import ORDER, Counts, Status, counts
 
 LEDGER = "ledger.tsv"
 FINDINGS_LIMIT = 300  # a job summary holds 1 MiB; past this many findings, say how many more there are
@@ -112,10 +114,10 @@ def last_run(path: Path) -> LedgerRun | None:
     return LedgerRun(parts[0].when, last.duration, bills, status, last.run)
 
 
-def ledger_markdown(run: LedgerRun | None, display: str) -> str:
+def ledger_markdown(run: LedgerRun | None, shown: str) -> str:
     out = ["### DeepL: characters billed", ""]
     if run is None:
-        return "\n".join([*out, f"No DeepL run is recorded in `{display}`.", ""])
+        return "\n".join([*out, f"No DeepL run is recorded in `{shown}`.", ""])
     ended = "completed" if run.status == "ok" else f"**stopped**: {escape(run.status)}"
     out += [
         f"Last run: {escape(run.when)} ({escape(run.duration)}), {ended}. **{run.billed:,} characters billed.**",
@@ -189,7 +191,7 @@ def status_markdown(project: Project, data: Status, changed: dict[str, list[str]
 
 def changed_pages(project: Project, targets: list[str]) -> dict[str, list[str]]:
     """Catalog paths (translations/<lang>/<page>.po, as `git diff --name-only` prints them) -> the
-    docs/ pages whose catalog changed, per language. Raises ValueError naming a path that is not one."""
+    docs/ pages whose catalog changed, per language; a path that is not one is an error naming it."""
     codes = {lang.code for lang in project.languages}
     translations = project.translations.resolve()
     out: dict[str, list[str]] = {}
@@ -203,7 +205,7 @@ def changed_pages(project: Project, targets: list[str]) -> dict[str, list[str]]:
             except ValueError:
                 continue
         if rel is None or len(rel.parts) < 2 or rel.suffix != ".po" or rel.parts[0] not in codes:
-            raise ValueError(f"{raw}: not a catalog (translations/<language>/<page>.po)")
+            raise HelpcenterError(f"{raw}: not a catalog (translations/<language>/<page>.po)")
         page = f"{project.docs.name}/" + Path(*rel.parts[1:]).with_suffix(".md").as_posix()
         pages = out.setdefault(rel.parts[0], [])
         if page not in pages:
@@ -234,26 +236,19 @@ def findings_markdown(findings: list[Finding], warnings: bool, pages: int, langu
 
 
 def cmd_report(args: argparse.Namespace, project: Project) -> int:
-    from rich.console import Console
-    from rich.markdown import Markdown
+    from rich.markdown import Markdown  # only to show it in a terminal
 
-    from . import cli, status  # cli imports this module: import it when the command runs
-
-    try:
-        changed = changed_pages(project, args.catalogs) if args.catalogs else None
-    except ValueError as exc:
-        raise cli.UserError(str(exc)) from None
-    corpus = cli._corpus(args, project, cli._languages(project, args.lang))
-    parts = [status_markdown(project, status.counts(corpus), changed)]
+    changed = changed_pages(project, args.catalogs) if args.catalogs else None
+    corpus = commands.corpus(args, project, commands.languages(project, args.lang))
+    parts = [status_markdown(project, counts(corpus), changed)]
     if args.ledger:
         path = project.translations / LEDGER
-        display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-        parts.append(ledger_markdown(last_run(path), display))
+        parts.append(ledger_markdown(last_run(path), display(path, project.root)))
     text = "\n".join(parts)
     if args.markdown:
         print(text, end="")
     else:
-        Console(highlight=False, soft_wrap=True).print(Markdown(text))
+        commands.out.print(Markdown(text))
     return 0
 
 
