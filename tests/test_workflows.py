@@ -24,7 +24,7 @@ import yaml
 
 from conftest import Run, article, make_project
 from deepl_server import DeepLServer
-from helpcenter import incident_cli, incidents, report
+from helpcenter import incidents, report
 from helpcenter.project import load as load_project
 from sitekit import SMALL, copy_site
 from sitekit import run as run_venv
@@ -578,7 +578,7 @@ def test_the_declaration_path_follows_the_plugins_active_file(tmp_path: Path) ->
     data["plugins"].insert(2, {"helpcenter-incidents": {"active_file": "incident-now.yml"}})
     config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     project = load_project(config)
-    assert incident_cli.declaration_path(project, config) == root / "data" / "incident-now.yml"
+    assert project.active_incident == root / "data" / "incident-now.yml"
 
 
 def test_the_incident_script_commits_the_declaration_to_main_and_says_what_to_publish(tmp_path: Path) -> None:

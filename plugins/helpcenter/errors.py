@@ -29,6 +29,10 @@ class HelpcenterError(Exception):
         return where + self.message + (f"; {self.hint}" if self.hint else "")
 
 
+class ConfigError(HelpcenterError, ValueError):
+    """A mistake in mkdocs.yml, named with where to fix it."""
+
+
 def display(path: Path, root: Path) -> str:
     """A path as the user typed it in the repository: relative to the project's root when inside it."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -21,9 +21,9 @@ from .catalog import atomic_write
 from .commands import err, out
 from .errors import HelpcenterError
 from .meta import closest, page_kind
-from .project import Project, _Loader, plugin_options
+from .options import ACTIVE_INCIDENT_FILE
+from .project import Project
 
-DEFAULT_FILE = "active_incident.yml"
 HEADER = (
     "# The incident in progress: every page of every language shows a banner while this file exists.\n"
     "# Written by `helpcenter incident declare`; `helpcenter incident clear` (or deleting it) ends it.\n"
@@ -33,16 +33,6 @@ HEADER = (
 def known_types(project: Project) -> list[str]:
     """The incident types: the hub pages docs/incidents/<id>.md."""
     return sorted(p.split("/")[1].removesuffix(".md") for p in project.pages() if page_kind(p) == "hub")
-
-
-def declaration_path(project: Project, config: Path) -> Path:
-    """data/active_incident.yml, or the `active_file` the helpcenter-incidents plugin is configured with."""
-    try:
-        raw = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except (OSError, yaml.YAMLError):
-        raw = {}
-    options = plugin_options(raw, "helpcenter-incidents") or {}
-    return project.data / str(options.get("active_file") or DEFAULT_FILE)
 
 
 def _notes(project: Project, values: list[str]) -> dict[str, str]:
@@ -124,7 +114,7 @@ def _env_warning() -> str | None:
 
 
 def cmd_incident(args: argparse.Namespace, project: Project) -> int:
-    path = declaration_path(project, Path(args.config))
+    path = project.active_incident
     display = errors.display(path, project.root)
     if args.action == "declare":
         active = declare(project, path, args.id, args.start, args.note)
@@ -145,7 +135,7 @@ def add_parser(sub: Any) -> None:
     """`helpcenter incident declare|clear` on the command line's subparsers."""
     p = sub.add_parser("incident", help="declare or clear the incident in progress (a banner on every page)")
     actions = p.add_subparsers(dest="action", required=True)
-    d = actions.add_parser("declare", help=f"write data/{DEFAULT_FILE}: the banner shows from the next build")
+    d = actions.add_parser("declare", help=f"write data/{ACTIVE_INCIDENT_FILE}: the banner shows from the next build")
     d.add_argument("id", help="the incident type: a file name in docs/incidents/ without .md (e.g. outage)")
     d.add_argument("--start", help="when it started, ISO 8601 with a timezone, e.g. 2026-11-25T10:00:00+09:00")
     d.add_argument(
@@ -155,6 +145,6 @@ def add_parser(sub: Any) -> None:
         metavar="[LANG=]TEXT",
         help="a note shown in the banner; without LANG= in the default language (repeatable)",
     )
-    c = actions.add_parser("clear", help=f"remove data/{DEFAULT_FILE}: no banner from the next build")
+    c = actions.add_parser("clear", help=f"remove data/{ACTIVE_INCIDENT_FILE}: no banner from the next build")
     for parser in (p, d, c):
         parser.set_defaults(func=cmd_incident, paths=[])

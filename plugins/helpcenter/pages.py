@@ -116,7 +116,7 @@ def empty_corpus(project: Project, languages: list[Language] | None = None) -> C
     channels = load_channels(channels_file) if project.is_inside(channels_file) else {}
     languages = list(project.languages) if languages is None else languages
     expander = Expander(project.exchange, channels, project.default)
-    hosts = {str(h).lower().rstrip(".") for h in project.options.get("allowed_hosts") or []}
+    hosts = {str(h).lower().rstrip(".") for h in project.options.allowed_hosts}
     hosts |= {urlsplit(url).hostname or "" for url in (project.site_url, *(c.value for c in channels.values()))}
     return Corpus(project, {}, {}, {}, [], expander, languages, frozenset(hosts - {""}))
 

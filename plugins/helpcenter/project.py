@@ -1,13 +1,14 @@
 """The project as the pipeline sees it: folders, languages and policy, read from mkdocs.yml.
 
 mkdocs.yml is the one configuration file; the command line reads it without MkDocs, so that
-translating and checking work in a plain Python environment.
+translating and checking work in a plain Python environment, and checks the `helpcenter` plugin's
+options as options.py defines them (the MkDocs plugin's typed config takes them from there too).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,15 +16,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import HelpcenterError
+from .errors import ConfigError
+from .options import ACTIVE_INCIDENT_FILE, DEFAULT_DEEPL, LanguageOptions, Options, YamlMapping
 from .safety import Renderer
-
-DEFAULT_DEEPL = {"en": "EN-US", "zh": "ZH-HANS", "zh-TW": "ZH-HANT", "pt": "PT-BR", "ko": "KO"}
-PUBLISH = ("machine", "reviewed")
-
-
-class ConfigError(HelpcenterError, ValueError):
-    """A configuration mistake, named with where to fix it."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +49,11 @@ class Project:
     exchange: str
     data: Path
     site_name: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
     renderer: Renderer = field(default_factory=lambda: Renderer((), {}))  # the site's Python-Markdown
     site_url: str = ""
     id: str = ""  # this site among others on one DeepL account: `project_id`, or site_url's host
+    active_incident: Path = Path(ACTIVE_INCIDENT_FILE)  # the helpcenter-incidents plugin's declaration file
 
     def language(self, code: str) -> Language:
         for lang in self.languages:
@@ -121,10 +117,19 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)
 
 
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[YamlMapping]:
+    """Every mapping of mkdocs.yml with the line of each key: a wrong option is named at its line."""
+    data = YamlMapping()
+    yield data
+    data.update(loader.construct_mapping(node))
+    data.lines = {loader.construct_object(key): key.start_mark.line + 1 for key, _ in node.value}
+
+
 _Loader.add_multi_constructor("", _any_tag)
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
-def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any] | None:
+def plugin_options(config: Mapping[str, Any], name: str) -> dict[str, Any] | None:
     for item in config.get("plugins") or []:
         if item == name:
             return {}
@@ -133,8 +138,9 @@ def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any] | None:
     return None
 
 
-def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dict[str, Any]) -> Project:
-    """A Project from mkdocs.yml's values (shared by the CLI and the MkDocs plugin)."""
+def build(root: Path, mkdocs: Mapping[str, Any], options: Options, i18n: Mapping[str, Any]) -> Project:
+    """A Project from mkdocs.yml's values (shared by the CLI and the MkDocs plugin); `mkdocs["plugins"]`,
+    where given, is the list of plugins with their options as mkdocs.yml writes it."""
     langs = i18n.get("languages") or []
     for n, lang in enumerate(langs if isinstance(langs, list) else [langs], 1):
         if not isinstance(lang, Mapping) or not isinstance(lang.get("locale"), str):
@@ -144,43 +150,39 @@ def build(root: Path, mkdocs: dict[str, Any], options: dict[str, Any], i18n: dic
                 hint="write each language as `- locale: en` with `name:` and `build: true` under it",
             )
     default = next((lang["locale"] for lang in langs if lang.get("default")), "ja")
-    per_lang: dict[str, Any] = options.get("languages") or {}
     languages = []
     for lang in langs:
         code = lang["locale"]
         if code == default:
             continue
-        opts = per_lang.get(code) or {}
-        publish = opts.get("publish") or options.get("publish") or "machine"
-        if publish not in PUBLISH:
-            raise ConfigError(f"mkdocs.yml: languages.{code}.publish must be one of {PUBLISH}, not {publish!r}")
+        opts = options.languages.get(code) or LanguageOptions()
         languages.append(
             Language(
                 code=code,
                 name=lang.get("name", code),
-                deepl=opts.get("deepl") or DEFAULT_DEEPL.get(code, code.upper()),
-                formality=opts.get("formality"),
-                publish=publish,
+                deepl=opts.deepl or DEFAULT_DEEPL.get(code, code.upper()),
+                formality=opts.formality,
+                publish=opts.publish or options.publish,
             )
         )
-    policy = Policy(
-        strict_categories=frozenset(options.get("strict_categories", ["security", "phishing", "assets"])),
-        strict_incidents=bool(options.get("strict_incidents", True)),
-    )
+    policy = Policy(strict_categories=frozenset(options.strict_categories), strict_incidents=options.strict_incidents)
+    data = root / options.data_dir
+    incidents = plugin_options(mkdocs, "helpcenter-incidents") or {}
     return Project(
         root=root,
         docs=root / mkdocs.get("docs_dir", "docs"),
-        translations=root / options.get("translations_dir", "translations"),
+        translations=root / options.translations_dir,
         default=default,
         languages=tuple(languages),
         policy=policy,
-        exchange=str(options.get("exchange", "Exchange")),
-        data=root / options.get("data_dir", "data"),
+        exchange=options.exchange,
+        data=data,
         site_name=str(mkdocs.get("site_name", "")),
         options=options,
         renderer=Renderer.of(mkdocs.get("markdown_extensions") or []),
         site_url=str(mkdocs.get("site_url") or ""),
-        id=str(options.get("project_id") or urlsplit(str(mkdocs.get("site_url") or "")).hostname or ""),
+        id=options.project_id or urlsplit(str(mkdocs.get("site_url") or "")).hostname or "",
+        active_incident=data / str(incidents.get("active_file") or ACTIVE_INCIDENT_FILE),
     )
 
 
@@ -196,4 +198,4 @@ def load(config_file: Path) -> Project:
     i18n = plugin_options(raw, "i18n")
     if options is None or i18n is None:
         raise ConfigError(f"{config_file}: the `helpcenter` and `i18n` plugins must both be configured")
-    return build(config_file.resolve().parent, raw, options, i18n)
+    return build(config_file.resolve().parent, raw, Options.read(options, str(config_file)), i18n)

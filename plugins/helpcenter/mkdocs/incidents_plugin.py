@@ -35,9 +35,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
+from .. import errors
 from .. import incidents as core
 from ..faq import faq_jsonld
 from ..meta import page_kind
+from ..options import ACTIVE_INCIDENT_FILE
 from .plugin import LANGUAGE_SUFFIX, HelpcenterPlugin, helpcenter_plugin
 
 log = logging.getLogger("mkdocs.plugins.helpcenter-incidents")
@@ -46,7 +48,7 @@ STYLESHEET = "helpcenter/helpcenter.css"  # in templates/, a theme dir: MkDocs c
 
 class IncidentsConfig(Config):
     enabled = opt.Type(bool, default=True)
-    active_file = opt.Type(str, default="active_incident.yml")  # in the helpcenter plugin's data_dir
+    active_file = opt.Type(str, default=ACTIVE_INCIDENT_FILE)  # in data_dir: Project.active_incident
     channels_page = opt.Type(str, default="security/official-channels.md")
     related_limit = opt.Type(int, default=core.RELATED_LIMIT)
     export = opt.Type(bool, default=True)
@@ -92,8 +94,8 @@ class IncidentsPlugin(BasePlugin[IncidentsConfig]):
     def _declaration(self, hc: HelpcenterPlugin) -> core.ActiveIncident | None:
         assert hc.corpus is not None and self.registry is not None
         project = hc.corpus.project
-        path = project.data / self.config.active_file
-        display = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+        path = project.active_incident
+        display = errors.display(path, project.root)
         env_id = os.environ.get(core.ENV_ID, "").strip()
         now = self._now[1] if self._now and self._now[0] == env_id else dt.datetime.now(dt.UTC).replace(microsecond=0)
         self._now = (env_id, now)

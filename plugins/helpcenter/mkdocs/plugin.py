@@ -36,9 +36,10 @@ from .. import project as project_mod
 from .. import status
 from ..cache import Faq, load_checked, load_memo, store_memo
 from ..catalog import catalog_path
-from ..errors import HelpcenterError, display
+from ..errors import ConfigError, HelpcenterError, display
 from ..guard import Guard, protect, theme_scripts
 from ..meta import page_kind
+from ..options import Options
 from ..pages import Corpus, PageTranslation
 from ..safety import line_of
 from ..search import SEARCH_TEXT
@@ -66,7 +67,7 @@ def _claim(staging: Path, root: Path, docs: Path) -> None:
         or (staging.is_relative_to(cache) and staging != cache)
     )
     if not ours or staging.is_relative_to(docs) or docs.is_relative_to(staging):
-        raise project_mod.ConfigError(
+        raise ConfigError(
             f"staging_dir: {display(staging, root)} is not a folder of the plugin's own; "
             "everything in it that the plugin did not write would be deleted",
             "mkdocs.yml",
@@ -90,6 +91,7 @@ def _site_options(config: MkDocsConfig, docs: Path) -> dict[str, Any]:
         "site_name": config.site_name,
         "site_url": config.site_url,
         "markdown_extensions": extensions,
+        "plugins": [{name: dict(plugin.config)} for name, plugin in config.plugins.items()],
     }
 
 
@@ -137,9 +139,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.source_docs = self.source_docs if docs == staging and self.source_docs else docs
         self.staging = staging
         _claim(staging, root, self.source_docs)
-        options = dict(self.config)
-        options["languages"] = {k: dict(v) for k, v in self.config.languages.items()}
-        project = project_mod.build(root, _site_options(config, self.source_docs), options, dict(i18n.config))
+        site = _site_options(config, self.source_docs)
+        project = project_mod.build(root, site, Options.read(self.config), dict(i18n.config))
         cache_file = root / self.config.cache_file if self.config.cache_file else None
         if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
             gc.unfreeze()
