@@ -1,4 +1,16 @@
-"""`helpcenter`: the commands writers, reviewers and CI run (translate, review, status, check, import)."""
+"""`helpcenter`: the commands writers, reviewers, support staff and CI run.
+
+translate  machine-translate what is new or changed (DeepL)
+review     list what needs review, with the Japanese change; approve it
+status     reviewed / machine / stale / missing units per language and page
+check      QA of the sources and every translation; exit 1 on errors
+import     store whole translated Markdown files as human translations
+report     the status and the last DeepL bill as Markdown (report.py)
+incident   declare or clear the incident in progress (incident_cli.py)
+verify     is this link, address or number an official channel? (verify_cli.py)
+
+Each command gets the project loaded once from mkdocs.yml (project.py) and shares commands.py.
+"""
 
 from __future__ import annotations
 
@@ -247,9 +259,13 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="helpcenter", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="helpcenter",
+        description="The help center's commands for writers, reviewers, support staff and CI.",
+        epilog="`helpcenter COMMAND --help` lists a command's options.",
+    )
     p.add_argument("--config", default="mkdocs.yml", help="the project's mkdocs.yml (default: ./mkdocs.yml)")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
     t = sub.add_parser("translate", help="machine-translate what is new or changed (DeepL)")
     t.add_argument("--lang", action="append", help="a language code (repeatable; default: all)")
