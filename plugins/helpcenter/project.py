@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, display
 from .options import ACTIVE_INCIDENT_FILE, DEFAULT_DEEPL, LanguageOptions, Options, YamlMapping
 from .safety import Renderer
 
@@ -95,8 +95,9 @@ class Project:
                     if path.is_symlink() and not self.is_inside(path):
                         target = os.readlink(path)
                         why = "which does not exist" if not path.exists() else "outside the repository"
-                        rel = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
-                        out.append((rel, f"a symbolic link to {target}, {why}: put the file itself here"))
+                        out.append(
+                            (display(path, self.root), f"a symbolic link to {target}, {why}: put the file itself here")
+                        )
         return out
 
     @property
