@@ -93,3 +93,16 @@ def test_a_wrong_type_is_refused_at_its_line(tmp_path: Path, run: Run, monkeypat
     result = run("status")
     assert result.code == 2
     assert f"mkdocs.yml:{line}: the helpcenter plugin's `strict_categories` must be a list of text" in result.err
+
+
+def test_a_language_without_a_mapping_is_refused_at_its_line(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path, PAGES)
+    set_option(root, languages={"en": "EN-US"})
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "en: EN-US" in text)
+    monkeypatch.chdir(root)
+    result = run("check")
+    assert result.code == 2
+    assert f"mkdocs.yml:{line}: the helpcenter plugin's `languages.en` must be a mapping" in result.err

@@ -63,21 +63,23 @@ class Options:
         """The options as mkdocs.yml writes them (or as MkDocs has validated them), checked: a wrong
         type or value is an error naming `shown` and the line. Options it does not know are left
         to MkDocs, which warns about them."""
+        if not isinstance(raw, Mapping):
+            raise ConfigError("the helpcenter plugin's options must be a mapping, like `exchange: Name`", shown)
         values = _read(cls, raw, shown, "")
-        languages = raw.get("languages")
-        if languages is not None and not isinstance(languages, Mapping):
+        languages = raw.get("languages") or {}
+        if not isinstance(languages, Mapping):
             raise _wrong(raw, shown, "languages", "a mapping of language code to options, like `en: {deepl: EN-US}`")
-        values["languages"] = {
-            str(code): LanguageOptions(**_read(LanguageOptions, opts or {}, shown, f"languages.{code}."))
-            for code, opts in (languages or {}).items()
-        }
+        values["languages"] = {}
+        for code, opts in languages.items():
+            if opts is not None and not isinstance(opts, Mapping):
+                raise _wrong(languages, shown, code, "a mapping, like `{deepl: EN-US}`", "languages.")
+            found = _read(LanguageOptions, opts or {}, shown, f"languages.{code}.")
+            values["languages"][str(code)] = LanguageOptions(**found)
         return cls(**values)
 
 
 def _read(cls: type, raw: Mapping[str, Any], shown: str, prefix: str) -> dict[str, Any]:
     """The fields of dataclass `cls` that `raw` sets, each checked against its type and choices."""
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"the helpcenter plugin's `{prefix.rstrip('.')}` must be a mapping", shown)
     types = typing.get_type_hints(cls)
     out: dict[str, Any] = {}
     for f in fields(cls):
