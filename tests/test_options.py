@@ -67,15 +67,25 @@ def test_every_deepl_formality_is_accepted(tmp_path: Path, formality: str) -> No
     assert load_project(root / "mkdocs.yml").language("en").formality == formality
 
 
-def test_a_wrong_formality_is_refused_at_its_line(tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path, PAGES)
-    set_option(root, languages={"en": {"deepl": "EN-US", "formality": "formal"}})
+def refused(root: Path, run: Run, command: str, written: str) -> tuple[int, str]:
+    """`helpcenter COMMAND` in `root`: exit 2; the line of mkdocs.yml holding `written`, and stderr."""
     lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if "formality: formal" in text)
-    monkeypatch.chdir(root)
-    result = run("translate", "--dry-run")
-    assert result.code == 2
-    assert result.err.startswith(
+    line = next(n for n, text in enumerate(lines, 1) if written in text)
+    result = run(*command.split())
+    assert result.code == 2, result
+    return line, result.err
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return make_project(tmp_path, PAGES)
+
+
+def test_a_wrong_formality_is_refused_at_its_line(root: Path, run: Run) -> None:
+    set_option(root, languages={"en": {"deepl": "EN-US", "formality": "formal"}})
+    line, err = refused(root, run, "translate --dry-run", "formality: formal")
+    assert err.startswith(
         f"helpcenter translate: mkdocs.yml:{line}: the helpcenter plugin's `languages.en.formality` must be one of "
         "default, more, less, prefer_more, prefer_less, not 'formal'"
     )
@@ -84,25 +94,13 @@ def test_a_wrong_formality_is_refused_at_its_line(tmp_path: Path, run: Run, monk
     assert config.validate()[0]
 
 
-def test_a_wrong_type_is_refused_at_its_line(tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path, PAGES)
+def test_a_wrong_type_is_refused_at_its_line(root: Path, run: Run) -> None:
     set_option(root, strict_categories="security")
-    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if "strict_categories:" in text)
-    monkeypatch.chdir(root)
-    result = run("status")
-    assert result.code == 2
-    assert f"mkdocs.yml:{line}: the helpcenter plugin's `strict_categories` must be a list of text" in result.err
+    line, err = refused(root, run, "status", "strict_categories:")
+    assert f"mkdocs.yml:{line}: the helpcenter plugin's `strict_categories` must be a list of text" in err
 
 
-def test_a_language_without_a_mapping_is_refused_at_its_line(
-    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_project(tmp_path, PAGES)
+def test_a_language_without_a_mapping_is_refused_at_its_line(root: Path, run: Run) -> None:
     set_option(root, languages={"en": "EN-US"})
-    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if "en: EN-US" in text)
-    monkeypatch.chdir(root)
-    result = run("check")
-    assert result.code == 2
-    assert f"mkdocs.yml:{line}: the helpcenter plugin's `languages.en` must be a mapping" in result.err
+    line, err = refused(root, run, "check", "en: EN-US")
+    assert f"mkdocs.yml:{line}: the helpcenter plugin's `languages.en` must be a mapping" in err
