@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
+from . import catalog, importer, incident_cli, locks, qa, report, review, site_strings, status, translate, verify_cli
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
 from .project import Language, Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
+from .strings import SHOWN_AS
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,7 +68,7 @@ def cmd_translate(args: argparse.Namespace, project: Project) -> int:
     languages = _languages(project, args.lang)
     corpus = _corpus(args, project, languages)
     glossary = load_glossary(project.glossary_path)
-    plans = [translate.plan(corpus, lang, glossary) for lang in languages]
+    plans = [translate.plan(corpus, lang, glossary, site=not args.paths) for lang in languages]
     if args.dry_run:
         table = Table("language", "DeepL", "units", "characters", "requests", title="Would be sent (dry run)")
         for p in plans:
@@ -175,7 +176,10 @@ def _picks(project: Project, paths: list[str]) -> list[review.Pick]:
         if rel.endswith(".po"):
             parts = rel.removeprefix(project.translations.name + "/").split("/")
             lang = project.language(parts[0]).code
-            pages = _pages(project, ["/".join(parts[1:])[:-3] + ".md"])
+            page = "/".join(parts[1:])[:-3] + ".md"
+            pages = [page] if page == site_strings.SITE else _pages(project, [page])
+        elif rel == SHOWN_AS:
+            pages = [site_strings.SITE]
         else:
             pages = _pages(project, [rel])
         assert pages is not None

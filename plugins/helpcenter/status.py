@@ -8,6 +8,8 @@ from typing import Any
 from . import catalog
 from .catalog import State
 from .pages import Corpus
+from .site_strings import SITE
+from .strings import SHOWN_AS
 
 ORDER = (State.REVIEWED, State.MACHINE, State.STALE, State.MISSING)
 
@@ -16,15 +18,16 @@ def counts(corpus: Corpus) -> dict[str, Any]:
     """{"languages": {lang: {reviewed, machine, stale, missing, pages: {docs path: {...}}}}}
 
     A unit that occurs twice on a page (the same text) counts once, as it is one entry to review.
+    The site's own words count as one more page, named after their source (strings.yml).
     """
     out: dict[str, Any] = {"languages": {}}
     for lang in corpus.languages:
         total: Counter[str] = Counter()
         pages: dict[str, dict[str, int]] = {}
-        for page in sorted(corpus.docs):
+        for page in corpus.unit_pages():
             entries = {id(e): e for e in corpus.merged[page, lang.code].entries}.values()
             page_counts = Counter(catalog.state(e).value for e in entries)
-            pages[f"docs/{page}"] = {s.value: page_counts[s.value] for s in ORDER}
+            pages[SHOWN_AS if page == SITE else f"docs/{page}"] = {s.value: page_counts[s.value] for s in ORDER}
             total.update(page_counts)
         out["languages"][lang.code] = {**{s.value: total[s.value] for s in ORDER}, "pages": pages}
     return out
@@ -55,5 +58,6 @@ def markdown_table(data: dict[str, Any], lang: str, names: dict[str, str], words
     detail = ["| " + words["status_page"] + " | " + " | ".join(head[1:]) + " |", "|" + " --- |" * len(head)]
     for page, c in open_pages.items():
         link = page.removeprefix("docs/")  # the status page sits at the root of docs/
-        detail.append(f"| [{link}]({link}) | " + " | ".join(str(c[s.value]) for s in ORDER) + " |")
+        cell = f"[{link}]({link})" if page.startswith("docs/") else f"`{page}`"
+        detail.append(f"| {cell} | " + " | ".join(str(c[s.value]) for s in ORDER) + " |")
     return "\n".join(rows) + "\n\n" + "\n".join(detail)
