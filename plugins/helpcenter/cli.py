@@ -54,7 +54,9 @@ def _corpus(
 ) -> Corpus:
     """The corpus of `pages` (default: the command line's paths), refused when a source or a catalog
     cannot be read: no command but `check` works on top of a broken file, nor rewrites it."""
-    corpus = load_corpus(project, languages, pages or _pages(project, getattr(args, "paths", [])))
+    chosen = pages if pages is not None else _pages(project, getattr(args, "paths", []))
+    docs = [p for p in chosen if p != site_strings.SITE] if chosen is not None else None  # the site's: always loaded
+    corpus = load_corpus(project, languages, docs)
     fatal = [f for f in corpus.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
     fatal += [f for f in corpus.findings if f.message.startswith(catalog.UNREADABLE)]
     if fatal and args.command != "check":

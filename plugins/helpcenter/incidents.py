@@ -254,7 +254,15 @@ class Localized:
             return None
         n = self.registry.count(type_id)
         return Link(
-            t.page, href, hub.title, hub.description, self._lang_attr(hub), t.id, t.icon, n, count_label(n, self.strings)
+            t.page,
+            href,
+            hub.title,
+            hub.description,
+            self._lang_attr(hub),
+            t.id,
+            t.icon,
+            n,
+            count_label(n, self.strings),
         )
 
     @cached_property

@@ -145,8 +145,9 @@ def problems(source_text: str, translation: str, renderer: Renderer) -> list[str
     them: a lost one drops the number or name, an unknown one fails), or markup in what is inserted
     into pages as plain text."""
     out = []
-    lost, added = Counter(fields(source_text)) - Counter(fields(translation)), Counter(fields(translation)) - Counter(
-        fields(source_text)
+    lost, added = (
+        Counter(fields(source_text)) - Counter(fields(translation)),
+        Counter(fields(translation)) - Counter(fields(source_text)),
     )
     if lost:
         out.append("placeholder lost: " + ", ".join(sorted(lost)) + "; write it as it is in the Japanese")
