@@ -80,13 +80,14 @@ class SiteStrings:
     units: tuple[Unit, ...]
     merged: dict[str, Merged] = field(default_factory=dict)  # by language code
     languages: dict[str, Language] = field(default_factory=dict)
+    blocked: set[tuple[str, str]] = field(default_factory=set)  # (language, key) failing `check`: never shown
     _words: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def shows(self, lang: str, entry: polib.POEntry) -> bool:
-        """The publishing policy for one string (QA has marked the entries that failed it)."""
+        """The publishing policy for one string; one that failed `check` is never shown."""
         language = self.languages.get(lang)
         st = catalog.state(entry)
-        if language is None or not catalog.publishable(entry):
+        if language is None or not catalog.publishable(entry) or (lang, entry.msgctxt) in self.blocked:
             return False
         return st is State.REVIEWED or (st is State.MACHINE and language.publish == "machine")
 
@@ -161,16 +162,17 @@ def problems(source_text: str, translation: str, renderer: Renderer) -> list[str
 
 
 def check(site: SiteStrings, code: str, where: str) -> list[Finding]:
-    """Check every translation of one language; a failing one is marked (never shown: its readers see
-    the Japanese) and reported. A stale one is not shown as current anyway: a warning."""
+    """Check every translation of one language; a failing one is blocked (its readers see the
+    Japanese) and reported. The catalog is not changed: commands that save it (review, translate)
+    write what is on disk. A stale one is not shown as current anyway: a warning."""
     out = []
     for entry in site.merged[code].entries:
         errors = problems(entry.msgid, entry.msgstr, site.project.renderer) if entry.msgstr else []
         recorded = catalog.comment(entry, catalog.QA_MARK)
         if recorded and not errors:
             errors.append(recorded)
-        if errors and not recorded:
-            catalog.set_qa_error(entry, "; ".join(errors))
+        if errors:
+            site.blocked.add((code, entry.msgctxt))
         level = "warning" if catalog.state(entry) is State.STALE else "error"
         out += [Finding(where, entry.linenum or 1, e, level, entry.msgid) for e in errors]
     return out
