@@ -36,6 +36,7 @@ from helpcenter import cli, inline, translate  # noqa: E402
 from helpcenter.glossary import load as load_glossary  # noqa: E402
 from helpcenter.pages import load_corpus  # noqa: E402
 from helpcenter.project import load as load_project  # noqa: E402
+from sitekit import seed_site_words  # noqa: E402
 
 LANGUAGES = {"en": "EN-US", "zh": "ZH-HANS", "ko": "KO"}
 CATEGORIES = {
@@ -159,6 +160,7 @@ def write_project(root: Path, articles: int, seed: int) -> list[str]:
         (root / "docs" / page).write_text(corpus.article(i, page.split("/")[0]), encoding="utf-8")
     (root / "translations").mkdir()
     (root / "translations" / "glossary.yml").write_text(GLOSSARY, encoding="utf-8")
+    seed_site_words(root, LANGUAGES)  # the site's own words are reviewed, as in the repository: not sent
     langs = "\n".join(f"        {code}: {{deepl: {deepl}}}" for code, deepl in LANGUAGES.items())
     i18n = "\n".join(f"        - {{locale: {code}, name: {code}, build: true}}" for code in LANGUAGES)
     (root / "mkdocs.yml").write_text(

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, sync_playwright
 from browserkit import launch, serve
 from deepl_server import DeepLServer
 from helpcenter import cli
+from sitekit import seed_site_words
 
 CATEGORY_TITLES = {
     "security": "アカウントのセキュリティ",
@@ -79,7 +80,8 @@ def make_project(
     glossary: str | None = GLOSSARY,
     strict_categories: Iterable[str] = ("security", "phishing", "assets"),
 ) -> Path:
-    """A minimal help center in `tmp_path` (returned): mkdocs.yml, docs/ and an empty translations/.
+    """A minimal help center in `tmp_path` (returned): mkdocs.yml, docs/ and a translations/ with only
+    the site's own words (the repository's reviewed `_site.po` of each language).
 
     `pages` maps paths under docs/ to their Markdown. Each category folder used gets an `index.md`
     (that is what makes it a category), and each incident type named in front matter gets its hub,
@@ -105,6 +107,7 @@ def make_project(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (root / "translations").mkdir(exist_ok=True)
+    seed_site_words(root, languages)
     if glossary is not None:
         (root / "translations" / "glossary.yml").write_text(glossary, encoding="utf-8")
     write_mkdocs_yml(root, languages, publish, strict_categories=strict_categories)

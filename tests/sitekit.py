@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,27 @@ def copy_site(dest: Path, pages: tuple[str, ...] | None = SMALL) -> Path:
             docs / "assets", dest / "docs" / "assets", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md")
         )
     return dest
+
+
+def seed_site_words(root: Path, languages: Iterable[str]) -> None:
+    """The repository's reviewed catalogs of the site's own words (translations/<lang>/_site.po) for
+    these languages, as every real project has them: without them `check` reports them missing and a
+    first translate run would send them."""
+    for lang in languages:
+        source = ROOT / "translations" / lang / "_site.po"
+        if source.exists():
+            (root / "translations" / lang).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / "translations" / lang / "_site.po")
+
+
+def site_words(lang: str) -> dict[str, str]:
+    """The site's own words in `lang` as the repository holds them: the Japanese source, or the
+    reviewed translations of translations/<lang>/_site.po."""
+    from helpcenter.strings import source
+
+    if lang == "ja":
+        return {unit.section: unit.text for unit in source()}
+    return {e.msgctxt: e.msgstr for e in polib.pofile(str(ROOT / "translations" / lang / "_site.po")) if e.msgctxt}
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

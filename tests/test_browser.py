@@ -26,7 +26,7 @@ import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 from browserkit import LANGS, SearchBox, lang_of
-from sitekit import SMALL, copy_site, mkdocs_serve, plant_machine_translation, run, wait_for
+from sitekit import SMALL, copy_site, mkdocs_serve, plant_machine_translation, run, site_words, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -332,11 +332,10 @@ READER_QUERIES = [
     ("zh", "无法提币"),  # pages mentioning both words outranked the one titled with the topic
     ("ko", "해킹 후 해야 할 일"),  # a question, with particles and endings
 ]
-STRINGS = yaml.safe_load((Path(__file__).parents[1] / "plugins/helpcenter/strings.yml").read_text(encoding="utf-8"))
 
 
 def word(key: str, lang: str) -> str:
-    return str(STRINGS[key][lang])
+    return site_words(lang)[key]
 
 
 @pytest.mark.parametrize(("lang", "query"), READER_QUERIES, ids=[f"{lang}-{q}" for lang, q in READER_QUERIES])

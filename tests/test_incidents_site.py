@@ -17,7 +17,7 @@ import pytest
 
 from helpcenter import catalog
 from helpcenter.segment import parse
-from sitekit import SMALL, copy_site, run
+from sitekit import SMALL, copy_site, run, seed_site_words
 
 PAGES = (*SMALL, "security/official-channels.md", "trading/wrong-asset-or-amount.md")
 SCHEMAS = Path(__file__).resolve().parents[1] / "plugins" / "helpcenter" / "schemas"
@@ -51,6 +51,7 @@ def make_site(root: Path) -> Path:
     (root / "data" / "active_incident.yml").unlink(missing_ok=True)
     for lang in ("en", "zh", "ko"):
         shutil.rmtree(root / "translations" / lang, ignore_errors=True)
+    seed_site_words(root, ("en", "zh", "ko"))
     for page, english in ENGLISH.items():
         write_reviewed(root, page, "en", english)
     return root

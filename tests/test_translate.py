@@ -35,6 +35,7 @@ from helpcenter.glossary import Glossary
 from helpcenter.glossary import load as load_glossary
 from helpcenter.pages import load_corpus
 from helpcenter.project import load as load_project
+from helpcenter.strings import SHOWN_AS, source
 
 TARGETS = {"en": "EN-US", "zh": "ZH-HANS", "ko": "KO"}
 
@@ -103,8 +104,10 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def po_files(root: Path) -> list[Path]:
-    return sorted((root / "translations").rglob("*.po"))
+def po_files(root: Path, lang: str = "") -> list[Path]:
+    """The pages' catalogs (of one language, or all); not the site's words, which make_project seeds
+    reviewed."""
+    return sorted(p for p in (root / "translations" / lang).rglob("*.po") if p.name != "_site.po")
 
 
 def entries(path: Path) -> list[polib.POEntry]:
@@ -170,10 +173,7 @@ def saved_characters(root: Path) -> dict[str, int]:
     """Per language, the billable characters of the units that have a translation on disk."""
     out: dict[str, int] = {}
     for lang in TARGETS:
-        out[lang] = sum(
-            billable([e.msgid for e in entries(po) if e.msgstr])
-            for po in sorted((root / "translations" / lang).rglob("*.po"))
-        )
+        out[lang] = sum(billable([e.msgid for e in entries(po) if e.msgstr]) for po in po_files(root, lang))
     return out
 
 
@@ -223,15 +223,19 @@ def test_first_run_translates_every_unit_of_every_language(root: Path, run: Run,
     assert list(data) == ["languages"]
     assert list(data["languages"]) == list(TARGETS)
     total = sum(len(t) for t in units.values())
+    site = len(source())  # the site's own words: reviewed human translations, not sent
     for lang_data in data["languages"].values():
         assert lang_data == {
-            "reviewed": 0,
+            "reviewed": site,
             "machine": total,
             "stale": 0,
             "missing": 0,
             "pages": {
-                f"docs/{page}": {"reviewed": 0, "machine": len(texts), "stale": 0, "missing": 0}
-                for page, texts in sorted(units.items())
+                **{
+                    f"docs/{page}": {"reviewed": 0, "machine": len(texts), "stale": 0, "missing": 0}
+                    for page, texts in sorted(units.items())
+                },
+                SHOWN_AS: {"reviewed": site, "machine": 0, "stale": 0, "missing": 0},
             },
         }
 
@@ -620,10 +624,7 @@ def test_kill_9_mid_run_leaves_valid_catalogs_and_rerun_does_not_rebill(
         msgfmt_check(po)
     saved = saved_characters(project)
     assert 0 < sum(saved.values()) < 3 * billable([t for ts in all_units(project).values() for t in ts])
-    done = {
-        lang: {e.msgid for po in (project / "translations" / lang).rglob("*.po") for e in entries(po) if e.msgstr}
-        for lang in TARGETS
-    }
+    done = {lang: {e.msgid for po in po_files(project, lang) for e in entries(po) if e.msgstr} for lang in TARGETS}
 
     # A request in flight when the process died is still answered (and billed) by the server.
     wait_for(lambda: all(r["status"] is not None for r in srv.translate_requests))

@@ -85,6 +85,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         repr((sorted(project.policy.strict_categories), project.policy.strict_incidents)),  # no set: hash order varies
         repr((categories, incidents)),
         repr((project.renderer.key, sorted(corpus.hosts))),
+        repr(sorted(corpus.expander.heads.items())),  # the channel table's headings, which FAQ answers may hold
     ):
         common.update(part if isinstance(part, bytes) else part.encode())
     stored = _read(cache_file, version)

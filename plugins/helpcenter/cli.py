@@ -24,7 +24,20 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, commands, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
+from . import (
+    catalog,
+    commands,
+    importer,
+    incident_cli,
+    locks,
+    qa,
+    report,
+    review,
+    site_strings,
+    status,
+    translate,
+    verify_cli,
+)
 from .commands import err, out
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
@@ -32,13 +45,14 @@ from .pages import Corpus, po_path
 from .project import Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
+from .strings import SHOWN_AS
 
 
 def cmd_translate(args: argparse.Namespace, project: Project) -> int:
     languages = commands.languages(project, args.lang)
     corpus = commands.corpus(args, project, languages)
     glossary = load_glossary(project.glossary_path)
-    plans = [translate.plan(corpus, lang, glossary) for lang in languages]
+    plans = [translate.plan(corpus, lang, glossary, site=not args.paths) for lang in languages]
     if args.dry_run:
         table = Table("language", "DeepL", "units", "characters", "requests", title="Would be sent (dry run)")
         for p in plans:
@@ -145,7 +159,10 @@ def _picks(project: Project, paths: list[str]) -> list[review.Pick]:
         if rel.endswith(".po"):
             parts = rel.removeprefix(project.translations.name + "/").split("/")
             lang = project.language(parts[0]).code
-            pages = commands.pages(project, ["/".join(parts[1:])[:-3] + ".md"])
+            page = "/".join(parts[1:])[:-3] + ".md"
+            pages = [page] if page == site_strings.SITE else commands.pages(project, [page])
+        elif rel == SHOWN_AS:
+            pages = [site_strings.SITE]
         else:
             pages = commands.pages(project, [rel])
         assert pages is not None

@@ -12,7 +12,7 @@ import argparse
 
 from rich.console import Console
 
-from . import catalog
+from . import catalog, site_strings
 from .errors import HelpcenterError
 from .pages import Corpus, load_corpus
 from .project import Language, Project
@@ -51,7 +51,9 @@ def corpus(
 ) -> Corpus:
     """The corpus of the `chosen` pages (default: the command line's paths), refused when a source or
     a catalog cannot be read: no command but `check` works on top of a broken file, nor rewrites it."""
-    loaded = load_corpus(project, langs, chosen or pages(project, getattr(args, "paths", [])))
+    chosen = chosen if chosen is not None else pages(project, getattr(args, "paths", []))
+    docs = [p for p in chosen if p != site_strings.SITE] if chosen is not None else None  # the site's: always loaded
+    loaded = load_corpus(project, langs, docs)
     fatal = [f for f in loaded.findings if f.level == "error" and f.path.startswith(project.docs.name + "/")]
     fatal += [f for f in loaded.findings if f.message.startswith(catalog.UNREADABLE)]
     if fatal and args.command != "check":

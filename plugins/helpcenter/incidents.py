@@ -31,7 +31,6 @@ from .meta import closest, page_kind
 from .pages import Corpus, PageTranslation
 from .placeholders import Expander
 from .segment import YAML_LOADER, Document
-from .strings import strings
 
 HUB_FOLDER = "incidents"
 ARTICLES_MARKER = "<!-- helpcenter:incident-articles -->"
@@ -185,8 +184,7 @@ def _front_matter(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def count_label(n: int, lang: str) -> str:
-    s = strings(lang)
+def count_label(n: int, s: dict[str, str]) -> str:
     return (s["incidents_count_one"] if n == 1 else s["incidents_count_other"]).format(count=n)
 
 
@@ -202,10 +200,7 @@ class Localized:
     _texts: dict[str, str] = field(default_factory=dict, repr=False)  # translated Markdown by page (not fallbacks)
     _docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
     _faq: dict[str, list[FaqItem]] = field(default_factory=dict, repr=False)  # the page's JSON-LD, then the export
-
-    @property
-    def strings(self) -> dict[str, str]:
-        return strings(self.lang)
+    strings: dict[str, str] = field(default_factory=dict, repr=False)  # the site's words for these readers
 
     def faq(self, page: str) -> list[FaqItem]:
         """The page's FAQ questions in this language: from the page cache (`localize(faq=)`), else
@@ -233,7 +228,15 @@ class Localized:
             return None
         n = self.registry.count(type_id)
         return Link(
-            t.page, href, hub.title, hub.description, self._lang_attr(hub), t.id, t.icon, n, count_label(n, self.lang)
+            t.page,
+            href,
+            hub.title,
+            hub.description,
+            self._lang_attr(hub),
+            t.id,
+            t.icon,
+            n,
+            count_label(n, self.strings),
         )
 
     @cached_property
@@ -306,7 +309,9 @@ def localize(
             expander.expand(title, lang) if isinstance(title, str) else page,
             expander.expand(description, lang) if isinstance(description, str) else "",
         )
-    return Localized(lang, default, reg or registry(corpus), pages, expander, texts, corpus.docs, dict(faq or {}))
+    return Localized(
+        lang, default, reg or registry(corpus), pages, expander, texts, corpus.docs, dict(faq or {}), corpus.words(lang)
+    )
 
 
 # --- exports -----------------------------------------------------------------------------------------

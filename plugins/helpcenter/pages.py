@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import catalog, meta, safety
+from . import catalog, meta, safety, site_strings
 from .catalog import CatalogError, Merged, State
 from .errors import HelpcenterError, decode, display
 from .findings import Finding
 from .placeholders import Expander, check_channels, load_channels
 from .project import Language, Project
-from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, parse
+from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, Unit, parse
+from .site_strings import SiteStrings
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,20 @@ class Corpus:
     expander: Expander
     languages: list[Language]
     hosts: frozenset[str] = frozenset()  # hosts a page may link to: allowed_hosts, channels, the site
+    site: SiteStrings | None = None  # the site's own words; their catalogs are in `merged` as SITE
+
+    def units(self, page: str) -> list[Unit]:
+        """A page's units; SITE's are the site's own words."""
+        return list(self.site.units) if page == site_strings.SITE and self.site else self.docs[page].units
+
+    def words(self, lang: str) -> dict[str, str]:
+        """The site's own words as readers of `lang` see them (site_strings.SiteStrings.words)."""
+        assert self.site is not None, "the corpus was made by empty_corpus, which loads the site's words"
+        return self.site.words(lang)
+
+    def unit_pages(self) -> list[str]:
+        """Every page with units to translate: the sources, then the site's own words."""
+        return sorted(self.docs) + ([site_strings.SITE] if self.site else [])
 
     def translation(self, page: str, lang: Language) -> PageTranslation:
         doc = self.docs[page]
@@ -115,10 +130,16 @@ def empty_corpus(project: Project, languages: list[Language] | None = None) -> C
     channels_file = project.data / "channels.yml"
     channels = load_channels(channels_file) if project.is_inside(channels_file) else {}
     languages = list(project.languages) if languages is None else languages
-    expander = Expander(project.exchange, channels, project.default)
+    site, findings = site_strings.load(project, languages)
+    heads = {}
+    for code in (project.default, *(lang.code for lang in languages)):
+        words = site.words(code)
+        heads[code] = (words["channels_table_channel"], words["channels_table_official"])
+    expander = Expander(project.exchange, channels, project.default, heads)
     hosts = {str(h).lower().rstrip(".") for h in project.options.allowed_hosts}
     hosts |= {urlsplit(url).hostname or "" for url in (project.site_url, *(c.value for c in channels.values()))}
-    return Corpus(project, {}, {}, {}, [], expander, languages, frozenset(hosts - {""}))
+    merged = {(site_strings.SITE, code): m for code, m in site.merged.items()}
+    return Corpus(project, {}, {}, merged, findings, expander, languages, frozenset(hosts - {""}), site)
 
 
 def load_page(

@@ -29,10 +29,10 @@ class Channel:
     uses: dict[str, str] = field(default_factory=dict)  # what the channel is used for, per language
 
     def label(self, lang: str, default: str) -> str:
-        return self.labels.get(lang) or self.labels.get("en") or self.labels.get(default, self.key)
+        return self.labels.get(lang) or self.labels.get(default, self.key)
 
     def use(self, lang: str, default: str) -> str:
-        return self.uses.get(lang) or self.uses.get("en") or self.uses.get(default, "")
+        return self.uses.get(lang) or self.uses.get(default, "")
 
     def markdown(self) -> str:
         """URLs as links; addresses, numbers and accounts as code, so they are never restyled."""
@@ -103,6 +103,7 @@ class Expander:
     exchange: str
     channels: dict[str, Channel]
     default: str
+    heads: dict[str, tuple[str, str]] = field(default_factory=dict)  # the table's headings by language
 
     def known(self) -> list[str]:
         return ["exchange", *(f"channels.{k}" for k in self.channels)]
@@ -118,8 +119,7 @@ class Expander:
         return out
 
     def table(self, lang: str) -> str:
-        head = {"ja": ("窓口", "公式の連絡先"), "zh": ("渠道", "官方信息"), "ko": ("채널", "공식 정보")}
-        a, b = head.get(lang, ("Channel", "Official"))
+        a, b = self.heads.get(lang) or self.heads.get(self.default) or ("窓口", "公式の連絡先")
         rows = [f"| {a} | {b} |", "| --- | --- |"]
         rows += [f"| {c.label(lang, self.default)} | {c.markdown()} |" for c in self.channels.values()]
         return "\n".join(rows)

@@ -103,6 +103,8 @@ def check_corpus(corpus: Corpus) -> None:
     """Check every translated unit; findings go to corpus.findings, failing units are blocked."""
     glossary, findings = load_glossary(corpus.project)
     corpus.findings.extend(findings)
+    if corpus.site is not None:  # each string's own checks ran when it was loaded (site_strings.check)
+        corpus.findings.extend(corpus.site.coverage())
     for page, doc in corpus.docs.items():
         merged = {lang.code: corpus.merged[page, lang.code] for lang in corpus.languages}
         corpus.findings.extend(check_page(corpus.project, doc, merged, glossary))

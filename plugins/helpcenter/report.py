@@ -19,7 +19,9 @@ from .catalog import State
 from .errors import HelpcenterError, display
 from .findings import Finding
 from .project import Project
+from .site_strings import SITE
 from .status import ORDER, Counts, Status, counts
+from .strings import SHOWN_AS
 
 LEDGER = "ledger.tsv"
 FINDINGS_LIMIT = 300  # a job summary holds 1 MiB; past this many findings, say how many more there are
@@ -207,6 +209,7 @@ def changed_pages(project: Project, targets: list[str]) -> dict[str, list[str]]:
         if rel is None or len(rel.parts) < 2 or rel.suffix != ".po" or rel.parts[0] not in codes:
             raise HelpcenterError(f"{raw}: not a catalog (translations/<language>/<page>.po)")
         page = f"{project.docs.name}/" + Path(*rel.parts[1:]).with_suffix(".md").as_posix()
+        page = SHOWN_AS if rel.parts[1:] == (Path(SITE).with_suffix(".po").name,) else page  # the site's words
         pages = out.setdefault(rel.parts[0], [])
         if page not in pages:
             pages.append(page)

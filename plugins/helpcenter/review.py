@@ -14,6 +14,8 @@ from .catalog import State
 from .errors import HelpcenterError, display
 from .pages import Corpus
 from .segment import Unit
+from .site_strings import SITE
+from .strings import SHOWN_AS
 
 _WORD = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff々]+|[\u3040-\u309f]+|[\u30a0-\u30ffー]+|\s+|.", re.S)
 
@@ -30,7 +32,7 @@ class Item:
 
     @property
     def where(self) -> str:
-        return f"docs/{self.page}:{self.unit.line}"
+        return f"{SHOWN_AS if self.page == SITE else 'docs/' + self.page}:{self.unit.line}"
 
     @property
     def previous_translation(self) -> str | None:
@@ -62,10 +64,9 @@ def word_diff(old: str, new: str) -> str:
 def pending(corpus: Corpus, langs: list[str], pages: list[str] | None = None) -> Iterator[Item]:
     """Machine and stale units, page by page, each entry once."""
     for lang in langs:
-        for page in sorted(pages if pages is not None else corpus.docs):
+        for page in sorted(pages) if pages is not None else corpus.unit_pages():
             seen: set[int] = set()
-            doc = corpus.docs[page]
-            for unit, entry in zip(doc.units, corpus.merged[page, lang].entries, strict=True):
+            for unit, entry in zip(corpus.units(page), corpus.merged[page, lang].entries, strict=True):
                 st = catalog.state(entry)
                 if st in (State.MACHINE, State.STALE) and id(entry) not in seen:
                     seen.add(id(entry))

@@ -9,6 +9,8 @@ from typing import Any
 from . import catalog
 from .catalog import State
 from .pages import Corpus
+from .site_strings import SITE
+from .strings import SHOWN_AS
 
 ORDER = (State.REVIEWED, State.MACHINE, State.STALE, State.MISSING)
 
@@ -73,15 +75,16 @@ class Status:
 
 def counts(corpus: Corpus) -> Status:
     """Each language's counts and its pages'. A unit that occurs twice on a page (the same text)
-    counts once, as it is one entry to review."""
+    counts once, as it is one entry to review. The site's own words count as one more page, named
+    after their source (strings.yml)."""
     languages: dict[str, LanguageStatus] = {}
     for lang in corpus.languages:
         total: Counter[State] = Counter()
         pages: dict[str, Counts] = {}
-        for page in sorted(corpus.docs):
+        for page in corpus.unit_pages():
             entries = {id(e): e for e in corpus.merged[page, lang.code].entries}.values()
             page_counts = Counter(catalog.state(e) for e in entries)
-            pages[f"docs/{page}"] = Counts.of(page_counts)
+            pages[SHOWN_AS if page == SITE else f"docs/{page}"] = Counts.of(page_counts)
             total.update(page_counts)
         languages[lang.code] = LanguageStatus(Counts.of(total), pages)
     return Status(languages)
@@ -109,5 +112,6 @@ def markdown_table(data: Status, lang: str, names: dict[str, str], words: dict[s
     detail = ["| " + words["status_page"] + " | " + " | ".join(head[1:]) + " |", "|" + " --- |" * len(head)]
     for page in pages.open_pages():
         link = page.removeprefix("docs/")  # the status page sits at the root of docs/
-        detail.append(f"| [{link}]({link}) | " + " | ".join(str(pages.pages[page][s]) for s in ORDER) + " |")
+        cell = f"[{link}]({link})" if page.startswith("docs/") else f"`{page}`"
+        detail.append(f"| {cell} | " + " | ".join(str(pages.pages[page][s]) for s in ORDER) + " |")
     return "\n".join(rows) + "\n\n" + "\n".join(detail)

@@ -29,7 +29,7 @@ import deepl
 import polib
 from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
-from . import catalog, inline, locks
+from . import catalog, inline, locks, site_strings
 from .catalog import State
 from .errors import HelpcenterError, display
 from .glossary import Glossary
@@ -41,6 +41,7 @@ MAX_TEXTS = 50  # DeepL: texts per request
 MAX_BYTES = 120 * 1024  # DeepL: 128 KiB per request; the rest is left for the other fields
 ENGINE = "deepl"
 DOMAIN = "Help center of a cryptocurrency exchange."
+SITE_TITLE = "Labels and notices of the help center's pages"  # context for the site's own words
 
 
 class TranslateError(HelpcenterError):
@@ -72,18 +73,21 @@ class Plan:
         return sum(job.encoded.billable for job in self.jobs)
 
 
-def plan(corpus: Corpus, lang: Language, glossary: Glossary) -> Plan:
-    """What must be sent for one language: missing and stale units, each distinct text once."""
+def plan(corpus: Corpus, lang: Language, glossary: Glossary, site: bool = True) -> Plan:
+    """What must be sent for one language: missing and stale units, each distinct text once; `site`:
+    the site's own words too (not when the command line names pages)."""
     jobs: dict[str, Job] = {}
-    for page, doc in corpus.docs.items():
+    for page in corpus.unit_pages() if site else sorted(corpus.docs):
         merged = corpus.merged[page, lang.code]
-        title = str(doc.front_matter.get("title", ""))
-        for unit, entry in zip(doc.units, merged.entries, strict=True):
+        doc = corpus.docs.get(page)
+        title = str(doc.front_matter.get("title", "")) if doc else SITE_TITLE
+        for unit, entry in zip(corpus.units(page), merged.entries, strict=True):
             if catalog.state(entry) not in (State.MISSING, State.STALE):
                 continue
             job = jobs.get(unit.text)
             if job is None:
-                job = jobs[unit.text] = Job(unit.text, unit.kind, inline.encode(unit.text, glossary.keep), title)
+                keep = [*glossary.keep, *site_strings.fields(unit.text)]  # `{count}`: filled by the code
+                job = jobs[unit.text] = Job(unit.text, unit.kind, inline.encode(unit.text, keep), title)
             if all(e is not entry for _, e in job.entries):
                 job.entries.append((page, entry))
     return Plan(lang, list(jobs.values()))
@@ -292,7 +296,11 @@ class Saver:
             self.notes.append(f"{exc} (not rewritten: this run's translations of it are lost until it is fixed)")
             self.own.pop(page, None)
             return
-        fresh = catalog.merge(self.corpus.docs[page].units, on_disk, f"docs/{page}")
+        site = self.corpus.site
+        if page == site_strings.SITE and site is not None:
+            fresh = site_strings.merge(site.units, on_disk)
+        else:
+            fresh = catalog.merge(self.corpus.docs[page].units, on_disk, f"docs/{page}")
         ours = {e.msgid: e for e in self.corpus.merged[page, self.lang].entries}
         seen = self.seen[page]
         for entry in fresh.entries:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .placeholders import load_channels
 from .project import Project
-from .strings import strings
+from .site_strings import load as load_words
 from .verify import OFFICIAL, explain, verifier
 
 
@@ -20,7 +20,8 @@ def cmd_verify(args: argparse.Namespace, project: Project) -> int:
     channels = load_channels(project.data / "channels.yml")
     check = verifier(channels)
     results = [check.verify(text) for text in args.texts]
-    words = strings(args.lang)
+    languages = [project.language(args.lang)] if args.lang != project.default else []
+    words = load_words(project, languages)[0].words(args.lang)
     if args.json:
         data = [r.as_dict() | {"message": explain(r, channels, words, args.lang, project.default)} for r in results]
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -43,7 +43,6 @@ from ..options import Options
 from ..pages import Corpus, PageTranslation
 from ..safety import line_of
 from ..search import SEARCH_TEXT
-from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
@@ -174,7 +173,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         """Heading links' tooltip in the reader's language; the site script (wayfinding.SCRIPT)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         toc = config.mdx_configs.setdefault("toc", {})
-        toc["permalink_title"] = strings(lang)["permalink"]
+        toc["permalink_title"] = self.words(lang)["permalink"]
         if SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SCRIPT)
         return config
@@ -211,6 +210,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
 
+    def words(self, lang: str) -> dict[str, str]:
+        """The site's own words for readers of `lang` (site_strings: translated, or Japanese)."""
+        assert self.corpus is not None
+        return self.corpus.words(lang)
+
     def page_info(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
         """What the templates need to tell a reader about the page they are reading."""
         i18n = config.plugins["i18n"]
@@ -235,7 +239,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "original": original,
             "original_url": get_relative_url(original, page.url) if lang != default else "",
             "stale_sections": shown.stale_sections if shown and state == "stale" else [],
-            "strings": strings(lang),
+            "strings": self.words(lang),
         }
 
     def title(self, page: str, lang: str) -> str | None:
@@ -272,7 +276,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         i18n = config.plugins["i18n"]
         lang, default = i18n.current_language, i18n.default_language  # type: ignore[attr-defined]
         url = _url(self.contact) if self.contact else ""
-        env.globals["hc_site"] = site_context(lang, default, i18n.config["languages"], url, strings(lang))
+        assert self.corpus is not None and self.corpus.site is not None
+        machine = self.corpus.site.machine(lang)
+        env.globals["hc_site"] = site_context(lang, default, i18n.config["languages"], url, self.words(lang), machine)
         return env
 
     @event_priority(-150)
@@ -301,14 +307,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             page.title = page.meta["title"]
         if status.STATUS_MARKER in markdown:
             names = {item["locale"]: item["name"] for item in config.plugins["i18n"].config["languages"]}
-            table = status.markdown_table(status.counts(self.corpus), lang, names, strings(lang))
+            table = status.markdown_table(status.counts(self.corpus), lang, names, self.words(lang))
             markdown = markdown.replace(status.STATUS_MARKER, table)
         return expander.expand(markdown, lang) + self._ways_on(page, lang)
 
     def _ways_on(self, page: Page, lang: str) -> str:
         """The home page's contact section; a topic page's list of its articles (wayfinding)."""
         source = LANGUAGE_SUFFIX.sub(".md", page.file.src_uri)
-        words = strings(lang)
+        words = self.words(lang)
         if source == "index.md":
             return home_contact(source, self.contact, words)
         if page_kind(source) != "index" or source.startswith("incidents/") or page.parent is None:

@@ -25,7 +25,6 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..strings import strings
 from ..verify import NEVER_USED, rules
 from .incidents_plugin import i18n, source
 from .plugin import HelpcenterPlugin, helpcenter_plugin
@@ -78,7 +77,7 @@ class VerifyPlugin(BasePlugin[VerifyConfig]):
         lang = i18n(config).current_language
         default = hc.corpus.project.default
         channels = hc.corpus.expander.channels
-        words = strings(lang)
+        words = hc.words(lang)
         support = channels.get(self.config.support_channel)
         first_aid = self.urls.get(self.config.first_aid_page)
         links = [
@@ -142,7 +141,7 @@ def channels_export(hc: HelpcenterPlugin, lang: str, verify_url: str | None) -> 
             for key, c in channels.items()
         ],
         "never_used": [
-            {"kind": kind, "label": strings(lang)[f"verify_kind_{kind}"], "hosts": spec["hosts"]}
+            {"kind": kind, "label": hc.words(lang)[f"verify_kind_{kind}"], "hosts": spec["hosts"]}
             for kind, spec in NEVER_USED.items()
         ],
     }

@@ -22,9 +22,12 @@ def contact_page(files: Files) -> str | None:
     return next((src for src in CONTACT if files.get_file_from_path(src) is not None), None)
 
 
-def site_context(lang: str, default: str, languages: list[dict[str, Any]], contact_url: str, words: Any) -> dict:
+def site_context(
+    lang: str, default: str, languages: list[dict[str, Any]], contact_url: str, words: Any, machine: bool = False
+) -> dict:
     """What the footer and 404 templates need (`hc_site`): URLs from the site root, in `lang`;
-    `contact_url` is the contact page's URL in the default language ("" when there is none)."""
+    `contact_url` is the contact page's URL in the default language ("" when there is none); `machine`:
+    some of `words` are machine translations, which the footer says."""
 
     def home(locale: str) -> str:
         return "" if locale == default else f"{locale}/"
@@ -33,6 +36,7 @@ def site_context(lang: str, default: str, languages: list[dict[str, Any]], conta
         "lang": lang,
         "default": default,
         "strings": words,
+        "machine": machine,
         "home": home(lang),
         "contact": home(lang) + contact_url if contact_url else "",
         "languages": [
