@@ -1,0 +1,106 @@
+"""The writing rules of contributing/writing.md that are about the Markdown itself, checked with the
+file and line: each is a mistake that publishes something other than what the writer saw.
+
+- file names are URLs: lowercase ASCII words joined by hyphens;
+- the front matter's `title` is the page's heading: no `#` heading in the body;
+- the exchange's name and its official channels come from `{{ exchange }}` / `{{ channels.x }}`,
+  never typed by hand (one place to change them, and `helpcenter verify` knows them);
+- lists nest by four spaces: Python-Markdown, which publishes the site, reads a two-space item as
+  a new item of the outer list (a bullet became an extra numbered step), where the editor's
+  preview (CommonMark) nests it;
+- one paragraph per line: a line break inside Japanese text is published as a space.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from markdown_it.token import Token
+
+from .meta import ID, Finding
+from .placeholders import PLACEHOLDER, Expander
+from .segment import Document
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _by_hand(expander: Expander) -> list[tuple[re.Pattern[str], str]]:
+    """What may not be typed, and the placeholder to write instead: the exchange's name, every
+    channel's value and, for a URL, its host name."""
+    words: list[tuple[str, str]] = [(expander.exchange, "{{ exchange }}")] if expander.exchange else []
+    for key, channel in expander.channels.items():
+        words.append((channel.value, f"{{{{ channels.{key} }}}}"))
+        host = urlsplit(channel.value).hostname if channel.value.startswith("https://") else None
+        if host:
+            words.append((host, f"{{{{ channels.{key} }}}}"))
+    # longest first: a channel value that contains the exchange's name is reported as the channel
+    words.sort(key=lambda w: -len(w[0]))
+    # ASCII edges: Japanese text is written right against a name (Hoshi Exchangeの)
+    return [(re.compile(rf"(?<![A-Za-z0-9_.@-]){re.escape(w)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", re.I), p) for w, p in words]
+
+
+def _typed(doc: Document, source: str, expander: Expander) -> Iterable[Finding]:
+    display = f"docs/{doc.path}"
+    patterns = _by_hand(expander)
+    # comments are notes for writers; placeholders are what we want
+    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    for n, line in enumerate(text.splitlines(), 1):
+        taken: list[tuple[int, int]] = []
+        for pattern, placeholder in patterns:
+            for m in pattern.finditer(line):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                yield Finding(display, n, f"{m.group(0)!r} typed by hand: write {placeholder}")
+
+
+def _slug(doc: Document) -> Iterable[Finding]:
+    for part in doc.path.removesuffix(".md").split("/"):
+        if part != "index" and not ID.match(part):
+            yield Finding(
+                f"docs/{doc.path}",
+                1,
+                f"file or folder name {part!r} is part of the page's URL: use lowercase ASCII words"
+                " joined by hyphens (like two-factor-setup.md)",
+            )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _blocks(doc: Document, source: str, tokens: list[Token]) -> Iterable[Finding]:
+    display = f"docs/{doc.path}"
+    lines = source.splitlines()
+    for token in tokens:
+        if token.map is None:
+            continue
+        first = token.map[0]
+        if token.type == "heading_open" and token.tag == "h1":
+            yield Finding(
+                display,
+                first + 1,
+                "a `#` heading: the front matter's `title` is the page's heading; start sections at `##`",
+            )
+        elif token.type == "list_item_open" and _indent(lines[first]) % 4:
+            yield Finding(
+                display,
+                first + 1,
+                f"list item indented by {_indent(lines[first])} spaces: nest lists by four spaces"
+                " (the site reads this as an item of the outer list)",
+            )
+        elif token.type == "paragraph_open" and token.map[1] - first > 1:
+            yield Finding(
+                display,
+                first + 2,
+                "a paragraph continues on this line: write one paragraph per line"
+                " (the line break is published as a space); separate paragraphs with a blank line",
+            )
+
+
+def check(doc: Document, source: str, tokens: list[Token], expander: Expander) -> list[Finding]:
+    """Every writing rule broken by one source page, with its line."""
+    return [*_slug(doc), *_blocks(doc, source, tokens), *_typed(doc, source, expander)]
