@@ -79,8 +79,10 @@ class Checker:
     def problem(self, page: str, target: str) -> str | None:
         """Why `target`, linked from `page`, leads nowhere; None when it is fine or not ours."""
         url = urlsplit(target)
-        if url.scheme or url.netloc or target.startswith("/") or "{{" in target:
+        if url.scheme or url.netloc or "{{" in target:
             return None  # external (checked by safety.py), or a placeholder
+        if target.startswith("/"):
+            return f"{target}: link to the page's .md file with a relative path (like ../verify.md)"
         path = unquote(url.path)
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
         if resolved.startswith("../") or resolved == "..":
