@@ -37,11 +37,31 @@ def copy_site(dest: Path, pages: tuple[str, ...] | None = SMALL) -> Path:
             target = dest / "docs" / src.relative_to(docs)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target)
-    if pages:  # keep the images the chosen pages use, and no links to pages left out
+    if pages:  # keep the images the chosen pages use, and a stub of every page they link to
         shutil.copytree(
             docs / "assets", dest / "docs" / "assets", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md")
         )
+        for src in sorted(chosen):
+            if src.suffix == ".md":
+                _stub_linked(src.relative_to(docs).as_posix(), dest / "docs")
     return dest
+
+
+def _stub_linked(page: str, docs: Path) -> None:
+    """Links are checked before a build: each page left out that `page` links to is written as a stub,
+    its front matter and headings (its anchors) only, and no links of its own."""
+    from helpcenter.links import targets
+
+    for _, target in targets((docs / page).read_text(encoding="utf-8")):
+        path = target.split("#")[0]
+        linked = Path(os.path.normpath(docs / Path(page).parent / path)) if path.endswith(".md") else None
+        if linked is None or linked.exists() or "://" in target:
+            continue
+        lines = (ROOT / "docs" / linked.relative_to(docs)).read_text(encoding="utf-8").splitlines()
+        end = lines.index("---", 1) + 1
+        linked.parent.mkdir(parents=True, exist_ok=True)
+        headings = [line for line in lines[end:] if line.startswith("## ") or line.startswith("### ")]
+        linked.write_text("\n".join(lines[:end] + [""] + [h + "\n" for h in headings]), encoding="utf-8")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
