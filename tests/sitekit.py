@@ -49,7 +49,7 @@ def copy_site(dest: Path, pages: tuple[str, ...] | None = SMALL) -> Path:
 
 def _stub_linked(page: str, docs: Path) -> None:
     """Links are checked before a build: each page left out that `page` links to is written as a stub,
-    its front matter and headings (its anchors) only, and no links of its own."""
+    its front matter and headings (its anchors) only: no links of its own, in no incident hub."""
     from helpcenter.links import targets
 
     for _, target in targets((docs / page).read_text(encoding="utf-8")):
@@ -61,7 +61,8 @@ def _stub_linked(page: str, docs: Path) -> None:
         end = lines.index("---", 1) + 1
         linked.parent.mkdir(parents=True, exist_ok=True)
         headings = [line for line in lines[end:] if line.startswith("## ") or line.startswith("### ")]
-        linked.write_text("\n".join(lines[:end] + [""] + [h + "\n" for h in headings]), encoding="utf-8")
+        front = [line for line in lines[:end] if not line.startswith(("incidents:", "first_aid:"))]
+        linked.write_text("\n".join(front + [""] + [h + "\n" for h in headings]), encoding="utf-8")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
