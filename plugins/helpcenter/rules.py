@@ -24,6 +24,7 @@ from .placeholders import PLACEHOLDER, Expander
 from .segment import Document
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ATTR_LINE = re.compile(r"^\s*\{:?[^{}]*\}\s*$")
 
 
 def _by_hand(expander: Expander) -> list[tuple[re.Pattern[str], str]]:
@@ -92,13 +93,16 @@ def _blocks(doc: Document, source: str, tokens: list[Token]) -> Iterable[Finding
                 f"list item indented by {_indent(lines[first])} spaces: nest lists by four spaces"
                 " (the site reads this as an item of the outer list)",
             )
-        elif token.type == "paragraph_open" and token.map[1] - first > 1:
-            yield Finding(
-                display,
-                first + 2,
-                "a paragraph continues on this line: write one paragraph per line"
-                " (the line break is published as a space); separate paragraphs with a blank line",
-            )
+        elif token.type == "paragraph_open":
+            # a line of its own may hold the paragraph's attribute list (`{ #id }`)
+            more = [n for n in range(first + 1, token.map[1]) if not _ATTR_LINE.match(lines[n])]
+            if more:
+                yield Finding(
+                    display,
+                    more[0] + 1,
+                    "a paragraph continues on this line: write one paragraph per line"
+                    " (the line break is published as a space); separate paragraphs with a blank line",
+                )
 
 
 def check(doc: Document, source: str, tokens: list[Token], expander: Expander) -> list[Finding]:
