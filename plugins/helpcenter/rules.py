@@ -39,7 +39,9 @@ def _by_hand(expander: Expander) -> list[tuple[re.Pattern[str], str]]:
     # longest first: a channel value that contains the exchange's name is reported as the channel
     words.sort(key=lambda w: -len(w[0]))
     # ASCII edges: Japanese text is written right against a name (Hoshi Exchangeの)
-    return [(re.compile(rf"(?<![A-Za-z0-9_.@-]){re.escape(w)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", re.I), p) for w, p in words]
+    return [
+        (re.compile(rf"(?<![A-Za-z0-9_.@-]){re.escape(w)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", re.I), p) for w, p in words
+    ]
 
 
 def _typed(doc: Document, source: str, expander: Expander) -> Iterable[Finding]:
