@@ -97,7 +97,8 @@ GOOD = """\
 
 1. 手順1です。
     - 補足です。
-2. [紛失したとき](../security/two-factor-setup.md#lost-device)と[一覧](../security/two-factor-setup.md#channel-list)をご覧ください。
+2. [紛失したとき](../security/two-factor-setup.md#lost-device)をご覧ください。
+3. [一覧](../security/two-factor-setup.md#channel-list)をご覧ください。
 
 ## 手順
 

@@ -106,7 +106,7 @@ def check(corpus: Corpus) -> list[Finding]:
     checker = Checker(corpus)
     project = corpus.project
     out: list[Finding] = []
-    for page, doc in corpus.docs.items():
+    for page in corpus.docs:
         for n, target in targets(corpus.sources[page]):
             if problem := checker.problem(page, target):
                 out.append(Finding(f"docs/{page}", n + 1, f"broken link {problem}"))

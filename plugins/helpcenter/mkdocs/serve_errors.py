@@ -65,11 +65,11 @@ class BuildErrors:
         self.message: str | None = None
         self.server = server
         self._build: Callable[[], None] = server.builder
-        self._inject: Callable[[bytes, int], bytes] = server._inject_js_into_html  # type: ignore[attr-defined]
-        self._not_found: Callable[[int], bytes | None] = server.error_handler  # type: ignore[attr-defined]
+        self._inject: Callable[[bytes, int], bytes] = server._inject_js_into_html
+        self._not_found: Callable[[int], bytes | None] = server.error_handler
         server.builder = self.build
-        server._inject_js_into_html = self.inject  # type: ignore[attr-defined]
-        server.error_handler = self.error_page  # type: ignore[attr-defined]
+        server._inject_js_into_html = self.inject  # type: ignore[method-assign]
+        server.error_handler = self.error_page
 
     def build(self) -> None:
         try:
