@@ -58,6 +58,23 @@ def _reload_browsers(server: LiveReloadServer) -> None:
         server._epoch_cond.notify_all()
 
 
+class _Said(logging.Handler):
+    """What a build logged as errors (MkDocs logs a plugin's error, then raises a bare "Aborted with a
+    BuildError!"), and its warnings, which fail a `--strict` build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def text(self, exc: BaseException) -> str:
+        strict = "strict mode" in str(exc)
+        said = [r.getMessage() for r in self.records if r.levelno >= logging.ERROR or strict]
+        return "\n".join([*said, str(exc).strip() or type(exc).__name__])
+
+
 class BuildErrors:
     """The last rebuild's error, shown in every page the server sends until a build succeeds."""
 
@@ -72,16 +89,20 @@ class BuildErrors:
         server.error_handler = self.error_page
 
     def build(self) -> None:
+        said = _Said()
+        logging.getLogger("mkdocs").addHandler(said)
         try:
             self._build()
-        except MkDocsException as exc:  # a mistake in the project, said with its file and line: no traceback
-            self.message = str(exc).strip() or type(exc).__name__
-            log.error(f"{self.message}\nThe browser shows this error until the next build succeeds.")
+        except MkDocsException as exc:  # a mistake in the project, logged with its file and line: no traceback
+            self.message = said.text(exc)
+            log.info("The browser shows this error until the next build succeeds.")
             return  # the server reloads the browsers, as after a good build: they show the error
         except Exception as exc:  # a bug: the server prints its traceback; the browser says what it was
-            self.message = f"{type(exc).__name__}: {exc}"
+            self.message = said.text(exc) + f"\n{type(exc).__name__}: {exc}"
             _reload_browsers(self.server)
             raise
+        finally:
+            logging.getLogger("mkdocs").removeHandler(said)
         self.message = None
 
     def inject(self, content: bytes, epoch: int) -> bytes:
