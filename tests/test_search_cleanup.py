@@ -27,9 +27,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_a_failed_build_leaves_no_pending_indexing_task(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "closed" in result.stdout
     assert "Task was destroyed" not in result.stderr, result.stderr

@@ -33,9 +33,7 @@ def boxes(page: Page) -> int | None:
         return None
 
 
-def test_a_failed_rebuild_is_shown_in_the_open_page_until_the_next_good_build(
-    tmp_path: Path, browser: Browser
-) -> None:
+def test_a_failed_rebuild_is_shown_in_the_open_page_until_the_next_good_build(tmp_path: Path, browser: Browser) -> None:
     root = copy_site(tmp_path / "repo")
     article = root / f"docs/{PAGE}.md"
     good = article.read_text(encoding="utf-8")

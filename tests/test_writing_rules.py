@@ -120,6 +120,19 @@ def test_a_file_name_that_is_not_a_lowercase_ascii_slug_is_an_error(name: str, t
     assert f"docs/support/{name}:1: error: file or folder name" in err, err
 
 
+@pytest.mark.parametrize("hide", ["[sidebar]", "navigation"])
+def test_hide_takes_only_what_the_theme_hides(hide: str, tmp_path: Path, run: Run) -> None:
+    root = project(tmp_path, "本文です。")
+    page = root / "docs" / PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n", f"---\nhide: {hide}\n", 1), encoding="utf-8")
+    code, err = check(root, run)
+    assert code == 1
+    assert f"docs/{PAGE}:2: error: `hide` lists what to hide on this page, among navigation, toc" in err, err
+
+    page.write_text(page.read_text(encoding="utf-8").replace(f"hide: {hide}", "hide: [navigation, toc]"), "utf-8")
+    assert check(root, run) == (0, "")
+
+
 def test_a_broken_link_is_reported_in_every_translation_at_the_po_line(tmp_path: Path, run: Run) -> None:
     """The linked page is deleted: the source and the English catalog carrying the link both say so."""
     body = "[設定](../security/two-factor-setup.md#lost-device)をご覧ください。"

@@ -8,7 +8,8 @@ file and line: each is a mistake that publishes something other than what the wr
 - lists nest by four spaces: Python-Markdown, which publishes the site, reads a two-space item as
   a new item of the outer list (a bullet became an extra numbered step), where the editor's
   preview (CommonMark) nests it;
-- one paragraph per line: a line break inside Japanese text is published as a space.
+- one paragraph per line: a line break inside Japanese text is published as a space;
+- `hide:` takes what the theme can hide on a page (anything else is silently ignored by Material).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .meta import ID, Finding
 from .placeholders import PLACEHOLDER, Expander
 from .segment import Document
 
+#: What Material hides on a page with `hide:` in its front matter.
+HIDE = ("navigation", "toc", "footer", "path")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _ATTR_LINE = re.compile(r"^\s*\{:?[^{}]*\}\s*$")
 
@@ -71,6 +74,15 @@ def _slug(doc: Document) -> Iterable[Finding]:
             )
 
 
+def _hide(doc: Document, source: str) -> Iterable[Finding]:
+    hide = doc.front_matter.get("hide")
+    if hide is None:
+        return
+    if not isinstance(hide, list) or not set(hide) <= set(HIDE):
+        line = next((n for n, text in enumerate(source.splitlines(), 1) if text.startswith("hide:")), 1)
+        yield Finding(f"docs/{doc.path}", line, f"`hide` lists what to hide on this page, among {', '.join(HIDE)}")
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -109,4 +121,4 @@ def _blocks(doc: Document, source: str, tokens: list[Token]) -> Iterable[Finding
 
 def check(doc: Document, source: str, tokens: list[Token], expander: Expander) -> list[Finding]:
     """Every writing rule broken by one source page, with its line."""
-    return [*_slug(doc), *_blocks(doc, source, tokens), *_typed(doc, source, expander)]
+    return [*_slug(doc), *_hide(doc, source), *_blocks(doc, source, tokens), *_typed(doc, source, expander)]
