@@ -120,6 +120,44 @@ def test_a_file_name_that_is_not_a_lowercase_ascii_slug_is_an_error(name: str, t
     assert f"docs/support/{name}:1: error: file or folder name" in err, err
 
 
+#: The front matter and heading rules (meta.py), each broken in the page's text: (old, new, line, message)
+PAGE_RULES = {
+    "no front matter": ("---\ntitle: お問い合わせ", "title: お問い合わせ", 1, "no front matter"),
+    "title required": ("title: お問い合わせ\n", "", 1, "missing `title:`"),
+    "description required": ("description: お問い合わせについての説明です。\n", "", 1, "missing `description:`"),
+    "last_reviewed required": ("last_reviewed: 2026-11-20\n", "", 1, "missing `last_reviewed:`"),
+    "last_reviewed is a date": ("2026-11-20", "先週", 5, "must be a date like 2026-11-20"),
+    "unknown key": ("category: support", "category: support\ntags: [a]", 5, "unknown front matter key 'tags'"),
+    "category is a folder": ("category: support", "category: suport", 4, "did you mean 'support'?"),
+    "category matches the folder": ("category: support", "category: security", 4, "does not match the folder"),
+    "incident types exist": (
+        "category: support",
+        "category: support\nincidents: [phising]",
+        5,
+        "unknown incident type",
+    ),
+    "first_aid among incidents": ("category: support", "category: support\nfirst_aid: [outage]", 5, "first_aid"),
+    "plain-text title": ("title: お問い合わせ", "title: お問い合わせ **至急**", 2, "HTML or Markdown in plain text"),
+    "FAQ question has an id": ("本文です。", "## 届きませんか？\n\n本文です。", 8, "needs a stable id"),
+    "heading id format": ("本文です。", "## 届かない { #Not_Arrived }\n\n本文です。", 8, "lowercase ASCII words"),
+    "heading id unique": ("本文です。", "## 一 { #same }\n\n## 二 { #same }\n\n本文です。", 10, "used twice"),
+    "known placeholders": ("本文です。", "{{ channels.fax }}に送ります。", 8, "unknown placeholder"),
+}
+
+
+@pytest.mark.parametrize("name", PAGE_RULES)
+def test_each_front_matter_and_heading_rule_is_an_error_at_its_line(name: str, tmp_path: Path, run: Run) -> None:
+    old, new, line, what = PAGE_RULES[name]
+    root = project(tmp_path, "本文です。")
+    page = root / "docs" / PAGE
+    text = page.read_text(encoding="utf-8")
+    assert old in text
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, err = check(root, run)
+    assert code == 1
+    assert any(ln.startswith(f"docs/{PAGE}:{line}: error:") and what in ln for ln in err.splitlines()), err
+
+
 @pytest.mark.parametrize("hide", ["[sidebar]", "navigation"])
 def test_hide_takes_only_what_the_theme_hides(hide: str, tmp_path: Path, run: Run) -> None:
     root = project(tmp_path, "本文です。")
