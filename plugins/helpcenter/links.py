@@ -10,13 +10,14 @@ derived from the Japanese heading, the same in every language: `Document.heading
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from . import catalog
-from .errors import HelpcenterError, read_text
+from .errors import HelpcenterError, display, read_text
 from .meta import Finding
 from .pages import Corpus
 from .segment import Document, parse
@@ -28,6 +29,7 @@ _TARGETS = re.compile(
     r"""|\b(?:href|src)\s*=\s*["']([^"']*)["']""",
     re.M,
 )
+_MAY_LINK = re.compile(r"\]\(|\]:|=")
 _CODE = re.compile(r"`[^`\n]*`")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _IDS = re.compile(r"""\{:?[^{}]*?#([\w-]+)[^{}]*\}|\bid\s*=\s*["']([^"']+)["']""")
@@ -40,7 +42,7 @@ def targets(text: str) -> Iterable[tuple[int, str]]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced or ("](" not in line and "]:" not in line and "=" not in line):
+        if fenced or not _MAY_LINK.search(line):
             continue
         for m in _TARGETS.finditer(_CODE.sub("", line)):
             yield n, next(g for g in m.groups() if g is not None)
@@ -60,8 +62,15 @@ class Checker:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.pages = set(corpus.project.pages())
         self.anchors: dict[str, set[str] | None] = {}
+
+    @functools.cached_property
+    def pages(self) -> set[str]:
+        """Every page of docs/ (walking docs/ is needed only for a target that is not loaded)."""
+        return set(self.corpus.project.pages())
+
+    def exists(self, page: str) -> bool:
+        return page in self.corpus.docs or page in self.pages
 
     def page_anchors(self, page: str) -> set[str] | None:
         if page not in self.anchors:
@@ -93,8 +102,10 @@ class Checker:
             if not (self.corpus.project.docs / resolved).is_file():
                 return f"{target}: no such file docs/{resolved}"
             return None
-        if resolved not in self.pages:
-            return f"{target}: no such page docs/{resolved}{_nearest(resolved, self.pages)}"
+        if not self.exists(resolved):
+            folder = posixpath.dirname(resolved) + "/"
+            nearest = _nearest(resolved, {p for p in self.pages if p.startswith(folder)})
+            return f"{target}: no such page docs/{resolved}{nearest}"
         found = self.page_anchors(resolved) if url.fragment else None
         if found is not None and url.fragment not in found:
             return f"{target}: docs/{resolved} has no heading or id #{url.fragment}{_nearest(url.fragment, found)}"
@@ -112,14 +123,18 @@ def check(corpus: Corpus) -> list[Finding]:
                 out.append(Finding(f"docs/{page}", n + 1, f"broken link {problem}"))
         for lang in corpus.languages:
             merged = corpus.merged.get((page, lang.code))
-            if merged is None:
-                continue
-            where = catalog.catalog_path(project.translations, lang.code, page).relative_to(project.root).as_posix()
-            for entry in {id(e): e for e in merged.entries if e.msgstr}.values():
+            seen: set[int] = set()
+            for entry in merged.entries if merged else []:
+                if not _MAY_LINK.search(entry.msgstr) or id(entry) in seen:  # most units: no link at all
+                    continue
+                seen.add(id(entry))
                 for _, target in targets(entry.msgstr):
                     if problem := checker.problem(page, target):
+                        where = catalog.catalog_path(project.translations, lang.code, page)
                         line = getattr(entry, "linenum", 1) or 1
                         # a stale unit is not published as current: reported, as QA does, as a warning
                         level = "warning" if catalog.state(entry) is catalog.State.STALE else "error"
-                        out.append(Finding(where, line, f"broken link {problem}", level, entry.msgid))
+                        out.append(
+                            Finding(display(where, project.root), line, f"broken link {problem}", level, entry.msgid)
+                        )
     return out
