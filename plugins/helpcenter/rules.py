@@ -30,37 +30,35 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _ATTR_LINE = re.compile(r"^\s*\{:?[^{}]*\}\s*$")
 
 
-def _by_hand(expander: Expander) -> list[tuple[re.Pattern[str], str]]:
-    """What may not be typed, and the placeholder to write instead: the exchange's name, every
-    channel's value and, for a URL, its host name."""
-    words: list[tuple[str, str]] = [(expander.exchange, "{{ exchange }}")] if expander.exchange else []
+def _by_hand(expander: Expander) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """What may not be typed (one pattern) and, by its lowercase text, the placeholder to write
+    instead: the exchange's name, every channel's value and, for a URL, its host name."""
+    words: dict[str, str] = {expander.exchange.lower(): "{{ exchange }}"} if expander.exchange else {}
     for key, channel in expander.channels.items():
-        words.append((channel.value, f"{{{{ channels.{key} }}}}"))
         host = urlsplit(channel.value).hostname if channel.value.startswith("https://") else None
-        if host:
-            words.append((host, f"{{{{ channels.{key} }}}}"))
-    # longest first: a channel value that contains the exchange's name is reported as the channel
-    words.sort(key=lambda w: -len(w[0]))
+        for word in (channel.value, host):
+            if word:
+                words.setdefault(word.lower(), f"{{{{ channels.{key} }}}}")
+    if not words:
+        return None, words
+    # longest first: a channel value that contains the exchange's name is reported as the channel;
     # ASCII edges: Japanese text is written right against a name (Hoshi Exchangeの)
-    return [
-        (re.compile(rf"(?<![A-Za-z0-9_.@-]){re.escape(w)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", re.I), p) for w, p in words
-    ]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![A-Za-z0-9_.@-])(?:{alternatives})(?![A-Za-z0-9_-]|\.[A-Za-z0-9])", re.I)
+    return pattern, words
 
 
 def _typed(doc: Document, source: str, expander: Expander) -> Iterable[Finding]:
-    display = f"docs/{doc.path}"
-    patterns = _by_hand(expander)
+    pattern, placeholders = _by_hand(expander)
+    if pattern is None:
+        return
     # comments are notes for writers; placeholders are what we want
     text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     text = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     for n, line in enumerate(text.splitlines(), 1):
-        taken: list[tuple[int, int]] = []
-        for pattern, placeholder in patterns:
-            for m in pattern.finditer(line):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                taken.append(m.span())
-                yield Finding(display, n, f"{m.group(0)!r} typed by hand: write {placeholder}")
+        for m in pattern.finditer(line):
+            placeholder = placeholders[m.group(0).lower()]
+            yield Finding(f"docs/{doc.path}", n, f"{m.group(0)!r} typed by hand: write {placeholder}")
 
 
 def _slug(doc: Document) -> Iterable[Finding]:
