@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
+import yaml
 
 from conftest import Run, article, make_project
 
@@ -61,37 +63,6 @@ def check(root: Path, run: Run) -> tuple[int, str]:
     return result.code, result.err
 
 
-RULES = {
-    "no # heading": ("# 見出し\n\n本文です。", 8, "a `#` heading"),
-    "exchange name by hand": ("Hoshi Exchangeのアカウントです。", 8, "write {{ exchange }}"),
-    "domain by hand": ("公式サイトは www.hoshi-exchange.example です。", 8, "write {{ channels.website }}"),
-    "URL by hand": ("[公式サイト](https://www.hoshi-exchange.example/login)を開きます。", 8, "channels.website"),
-    "address by hand": ("送信元は no-reply@mail.hoshi-exchange.example です。", 8, "write {{ channels.email_sender }}"),
-    "phone number by hand": ("番号は0120-000-123です。", 8, "write {{ channels.sms_sender }}"),
-    "account by hand": ("公式アカウントは@HoshiExchangeです。", 8, "write {{ channels.x_account }}"),
-    "two-space nesting": ("1. 手順1です。\n  - 補足です。\n2. 手順2です。", 9, "nest lists by four spaces"),
-    "one paragraph per line": ("一行目です。\n二行目も同じ段落です。", 9, "one paragraph per line"),
-    "link to a missing page": ("[設定](../security/two-factor.md)をご覧ください。", 8, "no such page"),
-    "link to a missing anchor": (
-        "[紛失](../security/two-factor-setup.md#lost-phone)をご覧ください。",
-        8,
-        "has no heading or id #lost-phone (did you mean lost-device?)",
-    ),
-    "link to a missing anchor on the same page": ("## 手順\n\n[下へ](#step-2)", 10, "has no heading or id #step-2"),
-    "link to a missing image": ("![図](../assets/flow.svg)", 8, "no such file docs/assets/flow.svg"),
-    "link to a page's URL": ("[設定](../security/two-factor-setup/)をご覧ください。", 8, "link to the page's .md file"),
-    "absolute link": ("[確かめる](/verify/)をご覧ください。", 8, "relative path"),
-}
-
-
-@pytest.mark.parametrize("name", RULES)
-def test_each_rule_is_an_error_at_its_line(name: str, tmp_path: Path, run: Run) -> None:
-    body, line, what = RULES[name]
-    code, err = check(project(tmp_path, body), run)
-    assert code == 1
-    assert any(ln.startswith(f"docs/{PAGE}:{line}: error:") and what in ln for ln in err.splitlines()), err
-
-
 GOOD = """\
 {{ exchange }}のアカウントです。公式サイトは{{ channels.website }}、送信元は{{ channels.email_sender }}です。
 
@@ -120,42 +91,21 @@ def test_a_file_name_that_is_not_a_lowercase_ascii_slug_is_an_error(name: str, t
     assert f"docs/support/{name}:1: error: file or folder name" in err, err
 
 
-#: The front matter and heading rules (meta.py), each broken in the page's text: (old, new, line, message)
-PAGE_RULES = {
-    "no front matter": ("---\ntitle: お問い合わせ", "title: お問い合わせ", 1, "no front matter"),
-    "title required": ("title: お問い合わせ\n", "", 1, "missing `title:`"),
-    "description required": ("description: お問い合わせについての説明です。\n", "", 1, "missing `description:`"),
-    "last_reviewed required": ("last_reviewed: 2026-11-20\n", "", 1, "missing `last_reviewed:`"),
-    "last_reviewed is a date": ("2026-11-20", "先週", 5, "must be a date like 2026-11-20"),
-    "unknown key": ("category: support", "category: support\ntags: [a]", 5, "unknown front matter key 'tags'"),
-    "category is a folder": ("category: support", "category: suport", 4, "did you mean 'support'?"),
-    "category matches the folder": ("category: support", "category: security", 4, "does not match the folder"),
-    "incident types exist": (
-        "category: support",
-        "category: support\nincidents: [phising]",
-        5,
-        "unknown incident type",
-    ),
-    "first_aid among incidents": ("category: support", "category: support\nfirst_aid: [outage]", 5, "first_aid"),
-    "plain-text title": ("title: お問い合わせ", "title: お問い合わせ **至急**", 2, "HTML or Markdown in plain text"),
-    "FAQ question has an id": ("本文です。", "## 届きませんか？\n\n本文です。", 8, "needs a stable id"),
-    "heading id format": ("本文です。", "## 届かない { #Not_Arrived }\n\n本文です。", 8, "lowercase ASCII words"),
-    "heading id unique": ("本文です。", "## 一 { #same }\n\n## 二 { #same }\n\n本文です。", 10, "used twice"),
-    "known placeholders": ("本文です。", "{{ channels.fax }}に送ります。", 8, "unknown placeholder"),
-}
+#: each rule broken once: {rule, old, new, line, error} (see the file's comment)
+RULES = yaml.safe_load((Path(__file__).parent / "writing_rules.yml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", PAGE_RULES)
-def test_each_front_matter_and_heading_rule_is_an_error_at_its_line(name: str, tmp_path: Path, run: Run) -> None:
-    old, new, line, what = PAGE_RULES[name]
+@pytest.mark.parametrize("rule", RULES, ids=[r["rule"] for r in RULES])
+def test_each_rule_is_an_error_at_its_line(rule: dict[str, Any], tmp_path: Path, run: Run) -> None:
     root = project(tmp_path, "本文です。")
     page = root / "docs" / PAGE
     text = page.read_text(encoding="utf-8")
-    assert old in text
-    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert rule["old"] in text
+    page.write_text(text.replace(rule["old"], rule["new"], 1), encoding="utf-8")
     code, err = check(root, run)
     assert code == 1
-    assert any(ln.startswith(f"docs/{PAGE}:{line}: error:") and what in ln for ln in err.splitlines()), err
+    where = f"docs/{PAGE}:{rule['line']}: error:"
+    assert any(ln.startswith(where) and rule["error"] in ln for ln in err.splitlines()), err
 
 
 @pytest.mark.parametrize("hide", ["[sidebar]", "navigation"])
