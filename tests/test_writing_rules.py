@@ -4,7 +4,6 @@ and in every translation that carries them."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +57,7 @@ def project(tmp_path: Path, body: str, path: str = PAGE) -> Path:
 
 
 def check(root: Path, run: Run) -> tuple[int, str]:
-    os.chdir(root)
-    result = run("check")
+    result = run("--config", str(root / "mkdocs.yml"), "check")
     return result.code, result.err
 
 
