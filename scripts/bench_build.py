@@ -95,7 +95,9 @@ def make_corpus(dest: Path, articles: int, languages: tuple[str, ...]) -> None:
         *(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/incidents").glob("*.md")),
     ]:
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / "docs" / rel, docs / rel)
+        # links to the repository's articles, which the corpus does not have, become their text
+        text = (ROOT / "docs" / rel).read_text(encoding="utf-8")
+        (docs / rel).write_text(re.sub(r"\[([^\]]*)\]\((?!https?:)[^)]*\)", r"\1", text), encoding="utf-8")
     (dest / "translations").mkdir()
     shutil.copy2(ROOT / "translations/glossary.yml", dest / "translations/glossary.yml")
     for n in range(articles):

@@ -37,10 +37,13 @@ def copy_site(dest: Path, pages: tuple[str, ...] | None = SMALL) -> Path:
             target = dest / "docs" / src.relative_to(docs)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target)
-    if pages:  # keep the images the chosen pages use, and no links to pages left out
+    if pages:  # keep the images the chosen pages use, and a stub of every page they link to
         shutil.copytree(
             docs / "assets", dest / "docs" / "assets", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md")
         )
+        for src in sorted(chosen):
+            if src.suffix == ".md":
+                _stub_linked(src.relative_to(docs).as_posix(), dest / "docs")
     return dest
 
 
@@ -63,6 +66,24 @@ def site_words(lang: str) -> dict[str, str]:
     if lang == "ja":
         return {unit.section: unit.text for unit in source()}
     return {e.msgctxt: e.msgstr for e in polib.pofile(str(ROOT / "translations" / lang / "_site.po")) if e.msgctxt}
+
+
+def _stub_linked(page: str, docs: Path) -> None:
+    """Links are checked before a build: each page left out that `page` links to is written as a stub,
+    its front matter and headings (its anchors) only: no links of its own, in no incident hub."""
+    from helpcenter.links import targets
+
+    for _, target in targets((docs / page).read_text(encoding="utf-8")):
+        path = target.split("#")[0]
+        linked = Path(os.path.normpath(docs / Path(page).parent / path)) if path.endswith(".md") else None
+        if linked is None or linked.exists() or "://" in target:
+            continue
+        lines = (ROOT / "docs" / linked.relative_to(docs)).read_text(encoding="utf-8").splitlines()
+        end = lines.index("---", 1) + 1
+        linked.parent.mkdir(parents=True, exist_ok=True)
+        headings = [line for line in lines[end:] if line.startswith("## ") or line.startswith("### ")]
+        front = [line for line in lines[:end] if not line.startswith(("incidents:", "first_aid:"))]
+        linked.write_text("\n".join(front + [""] + [h + "\n" for h in headings]), encoding="utf-8")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

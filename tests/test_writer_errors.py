@@ -91,6 +91,16 @@ MISTAKES = {
     "unclosed bold": (break_msgstr(BOLD, "**", lambda s: s.replace("**", "", 1)), BOLD + ":", "unclosed markup"),
     "dropped link": (break_msgstr(CATALOG, "](", lambda s: s.replace("](", " (", 1)), CATALOG + ":", "link lost"),
     "dropped code span": (break_msgstr(CODE, "`", lambda s: s.replace("`", "", 2)), CODE + ":", "inline code lost"),
+    "link to a page that does not exist": (
+        edit("docs/phishing/if-you-were-phished.md", "(../security/two-factor-setup.md)", "(../security/2fa.md)"),
+        "docs/phishing/if-you-were-phished.md:",
+        "broken link ../security/2fa.md: no such page",
+    ),
+    "link to an anchor that does not exist": (
+        edit("docs/outage/scheduled-maintenance.md", "#cancel-during-halt", "#cancel-while-halted"),
+        "docs/outage/scheduled-maintenance.md:",
+        "has no heading or id #cancel-while-halted",
+    ),
 }
 
 
@@ -116,13 +126,14 @@ def test_each_mistake_stops_strict_build_and_check(name: str, tmp_path: Path) ->
         output = result.stdout + result.stderr
         assert result.returncode != 0, output[-2000:]
         assert "Traceback" not in output
+        assert "Task was destroyed" not in output, "a failed build stops its background work"
         line = next((ln for ln in output.splitlines() if where in ln and what in ln), None)
         assert line is not None, f"no line naming {where} and {what!r} in:\n{output[-3000:]}"
 
 
 def test_a_rebuild_from_the_cache_reports_the_same_mistake_and_a_fix_is_seen(tmp_path: Path) -> None:
     """Unchanged pages come from .cache/helpcenter between builds; their findings must come with them."""
-    root = copy_site(tmp_path)  # a few pages: links to the others warn, so no --strict here
+    root = copy_site(tmp_path)  # a few pages
     cache = root / ".cache/helpcenter/pages.pickle"
     english = root / "site/en/security/two-factor-setup/index.html"
     original = (root / CATALOG).read_text(encoding="utf-8")

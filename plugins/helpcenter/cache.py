@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import catalog, qa
+from . import catalog, links, qa
 from .faq import FaqItem, page_faq
 from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, file_findings, load_page
 from .project import Project
@@ -118,6 +118,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         shown.update(((page, t.lang), t) for t in translations)
         for code, items in questions.items():
             faq[code][page] = items
+    corpus.findings += links.check(corpus)  # across pages: done again on every build
     if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
         _write(cache_file, version, fresh)
     return corpus, shown, faq

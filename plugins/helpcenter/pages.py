@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import catalog, meta, safety, site_strings
+from . import catalog, meta, rules, safety, site_strings
 from .catalog import CatalogError, Merged, State
 from .errors import HelpcenterError, decode, display
 from .findings import Finding
 from .placeholders import Expander, check_channels, load_channels
 from .project import Language, Project
-from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, Unit, parse
+from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, Unit, parse_with_tokens
 from .site_strings import SiteStrings
 
 
@@ -161,13 +161,13 @@ def load_page(
     except HelpcenterError as exc:  # not UTF-8: a finding like any other, so that `check` lists them all
         return LoadedPage("", None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc.message}; {exc.hint}")])
     try:
-        doc = parse(page, source)
+        doc, tokens = parse_with_tokens(page, source)
     except FrontMatterError as exc:
         return LoadedPage(
             source, None, {}, [Finding(f"docs/{page}", exc.line or 1, f"{exc}; fix the YAML between the `---` lines")]
         )
     findings = meta.check(doc, source, categories, incidents) + corpus.expander.check(f"docs/{page}", source)
-    findings += source_safety(corpus, doc, source)
+    findings += source_safety(corpus, doc, source) + rules.check(doc, source, tokens, corpus.expander)
     merged = {lang.code: merge_catalog(project, doc, lang.code, findings, files) for lang in corpus.languages}
     return LoadedPage(source, doc, merged, findings)
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import polib
 
-from . import catalog, safety
+from . import catalog, links, safety
 from .catalog import Merged
 from .findings import Finding
 from .glossary import Glossary, GlossaryError
@@ -108,6 +108,7 @@ def check_corpus(corpus: Corpus) -> None:
     for page, doc in corpus.docs.items():
         merged = {lang.code: corpus.merged[page, lang.code] for lang in corpus.languages}
         corpus.findings.extend(check_page(corpus.project, doc, merged, glossary))
+    corpus.findings.extend(links.check(corpus))
 
 
 def check_page(project: Project, doc: Document, merged: dict[str, Merged], glossary: Glossary) -> list[Finding]:

@@ -338,10 +338,19 @@ class Indexer:
         summary.seconds = time.monotonic() - self.start
         return summary
 
+    async def _stop(self) -> None:
+        """Cancel what a failed build left running (else asyncio prints "Task was destroyed but it is
+        pending!" after the build's error), then stop the Pagefind services."""
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.stack.aclose()
+
     def close(self) -> None:
         """Stop Pagefind (after finish(), or when the build failed) and clean up."""
         if self.thread.is_alive():
-            stop = asyncio.run_coroutine_threadsafe(self.stack.aclose(), self.loop)
+            stop = asyncio.run_coroutine_threadsafe(self._stop(), self.loop)
             with contextlib.suppress(Exception):
                 stop.result(timeout=30)
             self.loop.call_soon_threadsafe(self.loop.stop)

@@ -166,6 +166,7 @@ class _Builder:
         self.heading_ids: dict[int, str] = {}
         self.explicit_ids: set[int] = set()
         self.used_ids: set[str] = set()
+        self.tokens: list[Token] = []
 
     def add(self, kind: str, start: int, end: int, slot: _Slot | None = None, text: str | None = None) -> int:
         """Record a unit over source[start:end]; `text` differs from that span for multi-line units."""
@@ -269,7 +270,7 @@ class _Builder:
         return data, token.map[1]
 
     def build(self) -> Document:
-        tokens = parser().parse(self.source)
+        tokens = self.tokens = parser().parse(self.source)
         data: dict[str, object] = {}
         fm_lines = 0
         pending_marker = False
@@ -313,3 +314,9 @@ class _Builder:
 def parse(path: str, source: str) -> Document:
     """Segment a Markdown source; `path` (relative to docs/) is only used in messages."""
     return _Builder(path, source).build()
+
+
+def parse_with_tokens(path: str, source: str) -> tuple[Document, list[Token]]:
+    """`parse`, and the block tokens it read (for the writing rules, without parsing twice)."""
+    builder = _Builder(path, source)
+    return builder.build(), builder.tokens

@@ -45,6 +45,7 @@ from ..safety import line_of
 from ..search import SEARCH_TEXT
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
+from .serve_errors import show_build_errors
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
@@ -451,7 +452,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         sitemap.write_text(text, encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        """Rebuild when a source, a catalog or a data file changes; never on our own staging writes."""
+        """Rebuild when a source, a catalog or a data file changes; never on our own staging writes.
+        A failed rebuild is shown in the browser (serve_errors)."""
         if self.staging is not None:
             server.unwatch(str(self.staging))
         if self.source_docs is not None:
@@ -460,7 +462,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             server.watch(str(self.corpus.project.translations))
             if self.corpus.project.data.exists():
                 server.watch(str(self.corpus.project.data))
-        return server
+        return show_build_errors(server)
 
 
 def helpcenter_plugin(config: MkDocsConfig, who: str) -> HelpcenterPlugin:
