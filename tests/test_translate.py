@@ -316,7 +316,7 @@ def test_reviewed_units_are_never_overwritten(root: Path, run: Run, srv: DeepLSe
     changed = entry(root, "en", "support/contact.md", new)
     assert changed.fuzzy
     assert changed.previous_msgid == CONTACT_PARAGRAPH
-    assert catalog.comment(changed, catalog.PREV_MARK) == reviewed
+    assert catalog.previous_translation(changed) == reviewed
     assert changed.msgstr == "⟦EN-US⟧" + new
     others = [e for e in entries(path) if e.msgid != new]
     assert others and all(not e.fuzzy for e in others)  # the rest stays reviewed

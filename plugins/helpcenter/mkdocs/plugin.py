@@ -233,7 +233,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "source": source,
             "original": original,
             "original_url": get_relative_url(original, page.url) if lang != default else "",
-            "stale_sections": shown.stale_sections if shown and state == "stale" else [],
+            "stale_sections": shown.stale_sections if shown and state == "partial" else [],
+            "machine": bool(shown and shown.machine),
             "strings": strings(lang),
         }
 
@@ -244,7 +245,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         shown = self.shown.get((page, lang))
         for i, unit in enumerate(doc.units if doc else []):
             if unit.kind == "title":
-                published = shown is not None and shown.text is not None
+                published = shown is not None and shown.text is not None and i not in shown.held
                 text = self.corpus.merged[page, lang].entries[i].msgstr if published else unit.text
                 return self.corpus.expander.expand(text, lang)
         return None
