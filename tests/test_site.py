@@ -193,8 +193,9 @@ def test_strict_articles_need_reviewed_translations(tmp_path: Path) -> None:
     result = run(["mkdocs", "build"], root)
     assert result.returncode == 0, result.stderr[-2000:]
     page = html(root / "site", "en", "security/two-factor-setup")
-    assert 'data-translation-state="fallback"' in page
+    assert 'data-translation-state="partial"' in page
     assert "Machine text." not in page
+    assert '<span class="hc-untranslated" lang="ja">' in page  # the paragraph, in Japanese
 
 
 def test_the_translation_status_page_shows_what_is_not_reviewed(

@@ -258,8 +258,8 @@ def _approve(args: argparse.Namespace, project: Project) -> int:
             catalog.set_reviewer(po, reviewer)
             catalog.save(po, po_path(project, lang_code, page))
     for item in approved:
-        where = f"{item.where} = {review.po_where(corpus, item)}"
-        out.print(f"approved {where} [{item.lang}] {item.state.value}: {item.entry.msgstr[:60]}", markup=False)
+        where = f"{item.where} [{item.lang}] {item.state.value} ({review.po_where(corpus, item)})"
+        out.print(f"approved {where}: {item.entry.msgstr[:60]}", markup=False)
     out.print(f"approved {len(approved)} unit(s) as {reviewer}", markup=False)
     return 0
 
