@@ -393,7 +393,9 @@ def test_review_lists_missing_units_with_both_lines_and_the_section_in_the_revie
     assert status(run) == {"reviewed": 5, "machine": 0, "stale": 0, "missing": 1}
     listed = run("review", "--lang", "en").out
     assert "nothing to review" not in listed
-    assert f"docs/{PAGE}:{line_of(project, added)} [en] missing (translations/en/{PAGE[:-3]}.po (no entry yet))" in listed
+    assert (
+        f"docs/{PAGE}:{line_of(project, added)} [en] missing (translations/en/{PAGE[:-3]}.po (no entry yet))" in listed
+    )
     assert "section: «Response times»" in listed
     assert f"Japanese: {added}" in listed
     assert "1 unit(s) to review (1 without a translation yet)" in listed

@@ -83,9 +83,7 @@ def _section_names(doc: Document, merged: Merged, shown: set[int]) -> dict[str, 
     for i, anchor in doc.heading_ids.items():
         entry = merged.entries[i]
         st = catalog.state(entry)
-        if i in shown:
-            names[anchor] = entry.msgstr
-        elif st is State.STALE and catalog.publishable(entry):
+        if i in shown or (st is State.STALE and catalog.publishable(entry)):
             names[anchor] = entry.msgstr
         elif previous := catalog.previous_translation(entry):
             names[anchor] = previous
