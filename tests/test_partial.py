@@ -152,6 +152,8 @@ def test_only_reviewed_units_are_shown_and_nothing_reviewed_means_the_whole_page
     assert [s.title for s in shown.stale_sections] == ["Heading"]
     doc, merged = strict_page({"段落一。": ("One.", False)})
     assert pages.translate_page(doc, merged, lang, strict=True).state == "fallback"
+    doc, merged = strict_page({"題名": ("Title", True)})  # a translated title alone: still a Japanese page
+    assert pages.translate_page(doc, merged, lang, strict=True).state == "fallback"
     doc, merged = strict_page({k: (v, True) for k, (v, _) in {**reviewed, "段落二。": ("Two.", True)}.items()})
     assert merged.entries and State.MISSING in {pages.catalog.state(e) for e in merged.entries}  # the cell is new
     assert pages.translate_page(doc, merged, lang, strict=True).state == "partial"

@@ -95,7 +95,8 @@ def translate_page(doc: Document, merged: Merged, lang: Language, strict: bool, 
 
     A unit's translation is shown when it is publishable (see `_shows`); any other unit is shown in
     Japanese, marked as such (`held`), and the page is `partial`, its notice naming those sections. A
-    page none of whose translations may be shown is served in Japanese as a whole (`fallback`).
+    page none of whose body translations may be shown (its title and description at most) is served
+    in Japanese as a whole (`fallback`).
     """
     states = [catalog.state(e) for e in merged.entries]
     counts = Counter(states)
@@ -113,7 +114,7 @@ def translate_page(doc: Document, merged: Merged, lang: Language, strict: bool, 
         reason = "qa"
     else:
         reason = "unreviewed"
-    if not shown:
+    if all(doc.units[i].kind in FRONT_MATTER_UNITS for i in shown):  # a title alone does not make a page
         return PageTranslation(doc.path, lang.code, "fallback", None, counts, reason=reason)
     names = _section_names(doc, merged, shown)
     rest = [doc.units[i] for i in range(len(states)) if i not in shown]

@@ -153,7 +153,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 "\n".join(map(str, source_errors)) + f"\n{len(source_errors)} error(s); fix them and rebuild"
             )
         for finding in errors:  # a broken translation is not published (its page shows Japanese)
-            log.warning(f"{finding}; the page is shown in Japanese until this is fixed")
+            log.warning(f"{finding}; this unit is shown in Japanese until this is fixed")
         warnings = len(corpus.findings) - len(errors)
         if warnings:
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
