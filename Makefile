@@ -37,7 +37,7 @@ system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 	bash scripts/system-deps.sh
 
 bench: $(STAMP)  ## prints every figure of the README's Performance and Search sections
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_build.py --untranslated 10
 	if command -v valgrind >/dev/null; then $(BIN)/python scripts/bench_build.py --instructions --articles 50; \
 	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py

@@ -13,6 +13,12 @@ same build counts the same to a millionth, so one build of each kind is enough (
 times as long as without Valgrind; `--articles 50` keeps it to minutes):
 
     .venv/bin/python scripts/bench_build.py --instructions [--articles 50]
+
+`--untranslated 10` adds a build of a copy of the corpus in which 10 % of the articles are not
+translated (no catalogs: shown in Japanese) or stale (a Japanese paragraph edited after review: that
+unit shown in Japanese), half each, measured in the same rounds as the fully translated corpus:
+
+    .venv/bin/python scripts/bench_build.py --untranslated 10 [--runs 7]
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from helpcenter.segment import parse
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 PLAIN = "plain MkDocs + Material + static-i18n"  # the baseline build
+TRANSLATED = "helpcenter plugins, with search"  # every page translated: the baseline of --untranslated
 INCIDENTS = ("hacking", "outage", "phishing", "mistaken-trade")
 CATEGORIES = ("security", "phishing", "assets", "outage", "trading", "support")
 WORDS = [
@@ -112,6 +119,22 @@ def make_corpus(dest: Path, articles: int, languages: tuple[str, ...]) -> None:
             for unit, entry in zip(doc.units, merged.entries, strict=True):
                 catalog.set_human(entry, f"[{lang}] {unit.text}", "benchmark")
             catalog.save(merged.po, catalog.catalog_path(dest / "translations", lang, page))
+
+
+def untranslate(dest: Path, percent: float) -> int:
+    """Leave `percent` % of the articles untranslated (their catalogs removed) or stale (a paragraph
+    of the Japanese edited), alternately; returns how many articles were changed."""
+    articles = sorted((dest / "docs").glob("*/article-*.md"))
+    chosen = articles[:: max(1, round(100 / percent))] if percent > 0 else []
+    for n, path in enumerate(chosen):
+        page = path.relative_to(dest / "docs").as_posix()
+        if n % 2 == 0:
+            for po in (dest / "translations").glob(f"*/{page[:-3]}.po"):
+                po.unlink()
+        else:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("。", "（改訂）。", 1), encoding="utf-8")
+    return len(chosen)
 
 
 def plain_config(dest: Path) -> Path:
@@ -199,7 +222,7 @@ def count(dest: Path, variants: dict[str, tuple[str, bool]]) -> None:
     )
 
 
-def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> None:
+def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dict[str, list[float]]:
     """Print the seconds, CPU seconds and peak memory of `runs` rounds of builds of each kind."""
     times: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
@@ -231,6 +254,7 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> Non
         "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
         "meet the same machine speed)"
     )
+    return times
 
 
 def main() -> int:
@@ -238,6 +262,13 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=250)
     parser.add_argument("--runs", type=int, default=7, help="builds of each kind (rounds)")
     parser.add_argument("--instructions", action="store_true", help="count instructions (Valgrind) instead of time")
+    parser.add_argument(
+        "--untranslated",
+        type=float,
+        default=0,
+        metavar="PERCENT",
+        help="also build a copy with this %% of articles untranslated or stale",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)
@@ -246,15 +277,29 @@ def main() -> int:
         variants = {
             PLAIN: (plain_config(dest).name, False),
             "helpcenter plugins, without search": (no_search_config(dest).name, False),
-            "helpcenter plugins, with search": ("mkdocs.yml", False),
+            TRANSLATED: ("mkdocs.yml", False),
             "the same, cold (no .cache/, fresh clone)": ("mkdocs.yml", True),
         }
+        if args.untranslated:
+            other = dest / "untranslated"  # beside the corpus: a build's paths are relative to its mkdocs.yml
+            shutil.copytree(dest, other, ignore=shutil.ignore_patterns("site*", ".cache", "untranslated"))
+            changed = untranslate(other, args.untranslated)
+            timed_build(other, "mkdocs.yml")
+            name = f"with search, {changed} of {args.articles} articles untranslated or stale"
+            variants[name] = (str(other / "mkdocs.yml"), False)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
         print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages", flush=True)
         if args.instructions:
             count(dest, variants)
         else:
-            measure(dest, variants, args.runs)
+            times = measure(dest, variants, args.runs)
+            if args.untranslated:
+                mixed, full = times[name], times[TRANSLATED]
+                paired = statistics.median(m / f for m, f in zip(mixed, full, strict=True))
+                print(
+                    f"{name}: median {statistics.median(mixed):.2f} s against {statistics.median(full):.2f} s fully"
+                    f" translated (paired ratio {paired:.3f})"
+                )
     return 0
 
 

@@ -53,7 +53,7 @@ def test_a_changed_source_keeps_the_old_translation_as_stale_with_the_previous_s
     assert catalog.state(entry) is State.STALE
     assert entry.previous_msgid == "出金は24時間受け付けています。"
     assert entry.msgstr == "EN 出金は24時間受け付けています。"
-    assert catalog.comment(entry, catalog.PREV_MARK) == entry.msgstr  # the reviewed text is kept visible
+    assert catalog.previous_translation(entry) == entry.msgstr  # the reviewed text is kept visible
 
 
 def test_a_removed_unit_becomes_obsolete_not_lost() -> None:

@@ -4,6 +4,7 @@ the change → approve; edits made in a PO editor; approving one unit; what each
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from deepl_server import DeepLServer
 from helpcenter import catalog, cli
 from helpcenter.pages import Corpus, load_corpus
 from helpcenter.project import load as load_project
+from helpcenter.segment import parse
 
 OLD = "お問い合わせの前に、登録メールアドレスをご確認ください。"
 NEW = "お問い合わせの前に、登録した電話番号をご確認ください。"
@@ -185,12 +187,12 @@ def test_publish_reviewed_serves_a_page_with_a_machine_unit_in_japanese(
     assert shown(root, PAGE, "en") == ("reviewed", "")
     assert shown(root, PAGE, "zh") == ("fallback", "unreviewed")
 
-    # One unit changes and is machine-translated again: the whole page is Japanese again.
+    # One unit changes and is machine-translated again: that unit alone is shown in Japanese.
     source = root / "docs" / PAGE
     source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
     assert run("translate", "--lang", "en").code == 0
     assert status(run) == {"reviewed": 4, "machine": 1, "stale": 0, "missing": 0}
-    assert shown(root, PAGE, "en") == ("fallback", "unreviewed")
+    assert shown(root, PAGE, "en") == ("partial", "unreviewed")
 
 
 def test_publish_machine_publishes_machine_translations(project: Path, run: Run) -> None:
@@ -312,7 +314,8 @@ def test_approving_on_the_command_line_leaves_the_file_an_editor_leaves(
 
     result = run("review", "--approve", "--reviewer", "Someone Else", f"docs/{PAGE}:{line_of(project, NEW)}")
     assert result.code == 0, result.err
-    assert f"approved docs/{PAGE}:{line_of(project, NEW)} [en] machine: ⟦EN-US⟧{NEW}" in result.out
+    assert f"approved docs/{PAGE}:{line_of(project, NEW)} [en] machine (translations/en/" in result.out
+    assert f"machine (translations/en/{PAGE[:-3]}.po:{entry.linenum}): ⟦EN-US⟧{NEW}" in result.out
     assert "approved 1 unit(s) as Someone Else" in result.out
     cli_file = polib.pofile(str(po_path(project)))
     assert cli_file.metadata["Last-Translator"] == editor.metadata["Last-Translator"]
@@ -349,3 +352,69 @@ def test_a_catalog_line_as_check_prints_it_approves_that_unit(project: Path, run
     assert result.code == 0 and "approved 1 unit(s)" in result.out
     assert not find(project, OTHER, "zh").fuzzy
     assert find(project, OTHER, "en").fuzzy and find(project, OLD, "zh").fuzzy
+
+
+LONG = (
+    "Before you contact us, please read the page about response times (response-times-during-incidents.md),\n"
+    'and check "the email address" you registered: during incidents replies take longer than usual.'
+)
+
+
+def test_the_old_translation_is_shown_exactly_as_it_was_reviewed(project: Path, run: Run) -> None:
+    """Stored as escaped pieces, not a wrapped comment: hyphens, line breaks and quotes survive."""
+    po = catalog.new_catalog("en", PAGE)
+    for unit in parse(PAGE, (project / "docs" / PAGE).read_text(encoding="utf-8")).units:
+        po.append(polib.POEntry(msgid=unit.text, msgstr=LONG if unit.text == OLD else f"EN {unit.text}"))
+    catalog.save(po, po_path(project))
+    source = project / "docs" / PAGE
+    source.write_text(source.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    assert run("translate", "--lang", "en").code == 0  # the reviewed text is replaced by DeepL's, and kept
+    text = po_path(project).read_text(encoding="utf-8")
+    assert max(len(line) for line in text.splitlines()) <= 79, "no PO writer wraps these lines"
+    assert catalog.previous_translation(find(project, NEW)) == LONG
+    shown = run("review", "--lang", "en").out
+    assert "old translation: " + LONG in shown
+    assert "old translation: " + LONG in run("review", "--lang", "en").out  # reading changes nothing
+    saved = polib.pofile(str(po_path(project)))  # a PO editor saving the file keeps it (polib: as Weblate's)
+    saved.save()
+    assert catalog.previous_translation(find(project, NEW)) == LONG
+
+
+def test_review_lists_missing_units_with_both_lines_and_the_section_in_the_reviewers_language(
+    project: Path, run: Run
+) -> None:
+    assert run("translate", "--lang", "en").code == 0
+    assert "approved 6 unit(s)" in run("review", "--approve", "--lang", "en").out  # the page and its category
+    po = polib.pofile(str(po_path(project)))
+    po.find("返信までの時間").msgstr = "Response times"
+    po.save()
+    source = project / "docs" / PAGE
+    added = "土日祝日は翌営業日に返信します。"
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{added}\n", encoding="utf-8")
+    assert status(run) == {"reviewed": 5, "machine": 0, "stale": 0, "missing": 1}
+    listed = run("review", "--lang", "en").out
+    assert "nothing to review" not in listed
+    assert (
+        f"docs/{PAGE}:{line_of(project, added)} [en] missing (translations/en/{PAGE[:-3]}.po (no entry yet))" in listed
+    )
+    assert "section: «Response times»" in listed
+    assert f"Japanese: {added}" in listed
+    assert "1 unit(s) to review (1 without a translation yet)" in listed
+    assert run("translate", "--lang", "en").code == 0
+    machine = run("review", "--lang", "en").out
+    added_entry = find(project, added)
+    assert f"[en] machine (translations/en/{PAGE[:-3]}.po:{added_entry.linenum})" in machine
+    assert added_entry.comment == "paragraph in «Response times» («返信までの時間»)", "what Poedit shows as context"
+
+
+def test_status_prints_a_line_for_every_language_also_when_all_is_reviewed(project: Path, run: Run) -> None:
+    assert run("translate").code == 0
+    assert "approved" in run("review", "--approve", "--lang", "zh").out
+    out = run("status", "--lang", "zh", "--lang", "en").out
+    # the site's own words count too: their human translations are reviewed
+    assert re.search(
+        r"^zh: reviewed \d+ \(100%\), machine 0 \(0%\), stale 0 \(0%\), missing 0 \(0%\); every page reviewed$",
+        out,
+        re.M,
+    )
+    assert re.search(r"^en: reviewed \d+ \(\d+%\), machine 6 \(", out, re.M) and f"docs/{PAGE}" in out

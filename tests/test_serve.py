@@ -51,8 +51,9 @@ def test_edits_to_sources_and_catalogs_are_served_after_reload(server: tuple[Pat
     article.write_text(text.replace("title: ", "title: 【更新】", 1), encoding="utf-8")
     wait_for(lambda: "【更新】" in fetch(base + f"{PAGE}/"), "the Markdown edit to show")
     # the title's Japanese changed, and security articles publish only reviewed translations:
-    # English readers now get the current Japanese page with a notice, never the old translation
-    wait_for(lambda: 'data-translation-state="fallback"' in fetch(base + f"en/{PAGE}/"), "the fallback notice")
+    # English readers get the title in current Japanese, never the old translation; the rest stays English
+    wait_for(lambda: 'data-translation-state="partial"' in fetch(base + f"en/{PAGE}/"), "the partial notice")
+    assert "【更新】" in fetch(base + f"en/{PAGE}/") and "edited in Poedit" not in fetch(base + f"en/{PAGE}/")
 
     settled = builds(log)
     time.sleep(5)

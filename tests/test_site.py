@@ -15,7 +15,7 @@ from sitekit import ROOT, copy_site, plain_paragraph, plant_machine_translation,
 
 LANGS = ("en", "zh", "ko")
 MACHINE_PAGE = "trading/market-vs-limit-orders"  # one unit replaced by a machine translation
-STALE_PAGE = "trading/what-can-be-undone"  # one Japanese paragraph edited after translation
+STALE_PAGE = "trading/what-can-be-undone"  # one Japanese paragraph edited after translation: partial
 FALLBACK_PAGE = "support/supported-languages"  # Korean catalog removed
 
 
@@ -119,12 +119,15 @@ def test_a_machine_translated_page_says_so_and_links_to_the_original(
     assert 'data-translation-state="reviewed"' in html(site, "zh", MACHINE_PAGE)
 
 
-def test_a_partly_outdated_page_names_the_outdated_section(built: tuple[Path, dict[str, int], dict[str, int]]) -> None:
+def test_a_partly_outdated_page_names_the_changed_section_and_shows_it_in_japanese(
+    built: tuple[Path, dict[str, int], dict[str, int]],
+) -> None:
     root = built[0]
     page = html(root / "site", "en", STALE_PAGE)
-    assert 'data-translation-state="stale"' in page
-    assert "Parts of this page are outdated" in page
-    section = re.search(r'hc-notice--stale.*?<li><a href="#([^"]+)">([^<]+)</a>', page, re.S)
+    assert 'data-translation-state="partial"' in page
+    assert "These sections have changed in the Japanese original" in page
+    assert "（変更）" in re.search(r'<span class="hc-untranslated" lang="ja">(.*?)</span>', page, re.S).group(1)  # type: ignore[union-attr]
+    section = re.search(r'hc-notice--partial.*?<li><a href="#([^"]+)">([^<]+)</a>', page, re.S)
     assert section is not None
     heading = re.search(rf'<h2 id="{re.escape(section.group(1))}">([^<]+)<', page)
     assert heading is not None
@@ -190,8 +193,9 @@ def test_strict_articles_need_reviewed_translations(tmp_path: Path) -> None:
     result = run(["mkdocs", "build"], root)
     assert result.returncode == 0, result.stderr[-2000:]
     page = html(root / "site", "en", "security/two-factor-setup")
-    assert 'data-translation-state="fallback"' in page
+    assert 'data-translation-state="partial"' in page
     assert "Machine text." not in page
+    assert '<span class="hc-untranslated" lang="ja">' in page  # the paragraph, in Japanese
 
 
 def test_the_translation_status_page_shows_what_is_not_reviewed(

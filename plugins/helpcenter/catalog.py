@@ -7,7 +7,8 @@ changed. What gettext has no word for is kept in translator comments, which edit
 - `machine-translated: <engine> <source hash>`: DeepL's output for the source with that hash. A fuzzy
   entry whose mark matches its msgid is a machine translation; any other fuzzy entry is stale.
 - `qa-error: ...`: the translation failed an automatic check; it is never published.
-- `previous translation: ...`: the reviewed text from before the source changed.
+- `previous translation: "..."`: the reviewed text from before the source changed, exactly: as quoted,
+  escaped pieces on lines short enough that no PO writer wraps them (see `set_previous`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import hashlib
+import json
 import os
 import re
 import stat
@@ -98,6 +100,39 @@ def comment(entry: polib.POEntry, mark: str) -> str | None:
     return None
 
 
+def set_previous(entry: polib.POEntry, text: str | None) -> None:
+    """Keep the reviewed translation a changed unit had, so that the reviewer sees it exactly.
+
+    A translator comment is the one place PO editors keep such text, but polib (like msgcat) wraps
+    a long comment line at spaces and hyphens, which cannot be undone. So the text is stored as JSON
+    strings (escapes for line breaks and quotes), each on its own line and short enough not to wrap.
+    """
+    lines = [ln for ln in _comment_lines(entry) if not ln.startswith(PREV_MARK)]
+    room = _WRAP - len(f"# {PREV_MARK} ") - 1
+    piece = ""
+    for char in text or "":
+        if piece and len(json.dumps(piece + char, ensure_ascii=False)) > room:
+            lines.append(f"{PREV_MARK} {json.dumps(piece, ensure_ascii=False)}")
+            piece = ""
+        piece += char
+    if piece:
+        lines.append(f"{PREV_MARK} {json.dumps(piece, ensure_ascii=False)}")
+    entry.tcomment = "\n".join(lines)
+
+
+def previous_translation(entry: polib.POEntry) -> str | None:
+    """The text `set_previous` stored (a comment of an older version, unquoted, is read as it is)."""
+    pieces = [ln[len(PREV_MARK) :].strip() for ln in _comment_lines(entry) if ln.startswith(PREV_MARK)]
+    out = []
+    for piece in pieces:
+        try:
+            value = json.loads(piece) if piece.startswith('"') else piece
+        except ValueError:
+            value = piece
+        out.append(value if isinstance(value, str) else piece)
+    return "".join(out) or None
+
+
 def state(entry: polib.POEntry | None) -> State:
     """The review state of an entry, from standard PO semantics plus our machine mark."""
     if entry is None or not entry.msgstr:
@@ -121,7 +156,7 @@ def set_machine(entry: polib.POEntry, text: str, engine: str, qa_error: str | No
     A reviewed text it replaces stays in a comment, where the reviewer sees it.
     """
     if entry.msgstr and not entry.fuzzy:
-        set_comment(entry, PREV_MARK, entry.msgstr.replace("\n", " "))
+        set_previous(entry, entry.msgstr)
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
@@ -268,6 +303,7 @@ def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
     by_id: dict[str, polib.POEntry] = {}
     entries: list[polib.POEntry] = []
     fresh: list[polib.POEntry] = []
+    first: list[tuple[polib.POEntry, Unit]] = []
     for unit in units:
         entry = by_id.get(unit.text)
         if entry is None:
@@ -275,7 +311,7 @@ def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
             entry = _copy(prev) if prev is not None else polib.POEntry(msgid=unit.text, msgstr="")
             entry.obsolete = False
             entry.occurrences = []
-            entry.comment = unit.kind + (f" in «{unit.section}»" if unit.section and unit.kind != "heading" else "")
+            first.append((entry, unit))
             by_id[unit.text] = entry
             result.append(entry)
             if prev is None:
@@ -292,7 +328,9 @@ def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
             entry.flags = [f for f in match.flags if f != "fuzzy"] + ["fuzzy"]
             entry.previous_msgid = match.previous_msgid if match.fuzzy and match.previous_msgid else match.msgid
             if not match.fuzzy:  # reviewed work: kept for the reviewer once DeepL replaces msgstr
-                set_comment(entry, PREV_MARK, match.msgstr.replace("\n", " "))
+                set_previous(entry, match.msgstr)
+    for entry, unit in first:
+        entry.comment = _context(unit, by_id)
     for entry in unused:
         gone = _copy(entry)
         gone.obsolete = True
@@ -300,6 +338,16 @@ def merge(units: Iterable[Unit], po: polib.POFile, source_path: str) -> Merged:
         gone.previous_msgid = None
         result.append(gone)
     return Merged(result, entries)
+
+
+def _context(unit: Unit, by_id: dict[str, polib.POEntry]) -> str:
+    """The `#.` comment an editor shows: the unit's kind and its section, named by the section's
+    heading in the catalog's language (where it is translated) and in Japanese."""
+    if not unit.section or unit.kind == "heading":
+        return unit.kind
+    heading = by_id.get(unit.section)
+    translated = heading.msgstr.replace("\n", " ") if heading is not None else ""
+    return f"{unit.kind} in «{translated}» («{unit.section}»)" if translated else f"{unit.kind} in «{unit.section}»"
 
 
 def _closest(text: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:

@@ -116,15 +116,16 @@ def cmd_status(args: argparse.Namespace, project: Project) -> int:
         print(json.dumps(data.as_json(), ensure_ascii=False, indent=2))
         return 0
     for code, lang in data.languages.items():
-        table = Table(
-            "page",
-            *(s.value for s in status.ORDER),
-            title=f"{code}: "
-            + ", ".join(f"{s.value} {cell}" for s, cell in zip(status.ORDER, lang.counts.cells(), strict=True)),
+        summary = f"{code}: " + ", ".join(
+            f"{s.value} {cell}" for s, cell in zip(status.ORDER, lang.counts.cells(), strict=True)
         )
-        for page, c in lang.pages.items():
-            if args.all or not c.fully_reviewed:
-                table.add_row(page, *(str(c[s]) for s in status.ORDER))
+        rows = [(page, c) for page, c in lang.pages.items() if args.all or not c.fully_reviewed]
+        if not rows:  # one line per language, also when there is no page to list
+            out.print(summary + ("" if args.all else "; every page reviewed"), markup=False)
+            continue
+        table = Table("page", *(s.value for s in status.ORDER), title=summary)
+        for page, c in rows:
+            table.add_row(page, *(str(c[s]) for s in status.ORDER))
         out.print(table)
     return 0
 
@@ -203,6 +204,8 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
         return 0
     for item in items:
         out.print(f"[bold]{item.where}[/] \\[{item.lang}] {item.state.value} ({review.po_where(corpus, item)})")
+        if item.section:
+            out.print(f"  section: «{item.section}»", markup=False)
         if item.state is review.State.STALE or item.entry.previous_msgid:
             out.print(
                 "  Japanese change: " + review.word_diff(item.entry.previous_msgid or "", item.entry.msgid),
@@ -212,12 +215,19 @@ def cmd_review(args: argparse.Namespace, project: Project) -> int:
                 out.print("  old translation: " + item.previous_translation, markup=False)
         else:
             out.print("  Japanese: " + item.entry.msgid, markup=False)
+        if item.state is review.State.MISSING:
+            out.print("  translation: none yet (`helpcenter translate`, or write it in the PO file)", markup=False)
+            continue
         label = "new translation" if item.state is review.State.MACHINE else "translation"
         out.print(f"  {label}: " + item.entry.msgstr, markup=False)
         problem = catalog.comment(item.entry, catalog.QA_MARK)
         if problem:
             out.print("  QA: " + problem, markup=False)
-    out.print(f"{len(items)} unit(s) to review; approve with: helpcenter review --approve --lang L [PATH[:LINE] ...]")
+    missing = sum(item.state is review.State.MISSING for item in items)
+    out.print(
+        f"{len(items)} unit(s) to review ({missing} without a translation yet);"
+        " approve with: helpcenter review --approve --lang L [PATH[:LINE] ...]"
+    )
     return 0
 
 
@@ -235,7 +245,8 @@ def _approve(args: argparse.Namespace, project: Project) -> int:
             catalog.set_reviewer(po, reviewer)
             catalog.save(po, po_path(project, lang_code, page))
     for item in approved:
-        out.print(f"approved {item.where} [{item.lang}] {item.state.value}: {item.entry.msgstr[:60]}", markup=False)
+        where = f"{item.where} [{item.lang}] {item.state.value} ({review.po_where(corpus, item)})"
+        out.print(f"approved {where}: {item.entry.msgstr[:60]}", markup=False)
     out.print(f"approved {len(approved)} unit(s) as {reviewer}", markup=False)
     return 0
 

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 
 from .markdown import parser
 from .meta import page_kind
+from .pages import HELD_CLASS
 from .placeholders import Expander
 from .segment import Document
 
@@ -180,7 +181,20 @@ def page_faq(doc: Document, texts: Mapping[str, str | None], expander: Expander)
     if not anchors:
         return {}
     source = doc.render(ids=True)
-    return {lang: extract_faq(expander.expand(text or source, lang), anchors) for lang, text in texts.items()}
+    return {lang: _translated_faq(expander.expand(text or source, lang), anchors) for lang, text in texts.items()}
+
+
+_HELD = re.compile(rf"""<span class=(["']){HELD_CLASS}\1[^>]*>""")
+_HELD_MARK = "\ue000"  # a private-use character: survives into the plain text where a held unit stood
+
+
+def _translated_faq(markdown: str, anchors: Collection[str]) -> list[FaqItem]:
+    """The FAQ of a page in one language, without the questions of which a part is shown in Japanese
+    on a partly translated page (pages.held): FAQPage data says one language for all its text."""
+    if not _HELD.search(markdown):
+        return extract_faq(markdown, anchors)
+    items = extract_faq(_HELD.sub(lambda m: m.group(0) + _HELD_MARK, markdown), anchors)
+    return [item for item in items if _HELD_MARK not in item.question + item.answer]
 
 
 def extract_faq(markdown: str, anchors: Collection[str] | None = None) -> list[FaqItem]:

@@ -29,6 +29,7 @@ class Item:
     unit: Unit
     entry: polib.POEntry
     state: State
+    section: str = ""  # the unit's section by its heading in `lang` where translated, else in Japanese
 
     @property
     def where(self) -> str:
@@ -36,9 +37,8 @@ class Item:
 
     @property
     def previous_translation(self) -> str | None:
-        return catalog.comment(self.entry, catalog.PREV_MARK) or (
-            self.entry.msgstr if self.state is State.STALE else None
-        )
+        """The reviewed translation from before the Japanese changed, exactly as it was."""
+        return catalog.previous_translation(self.entry) or (self.entry.msgstr if self.state is State.STALE else None)
 
 
 def words(text: str) -> list[str]:
@@ -62,15 +62,20 @@ def word_diff(old: str, new: str) -> str:
 
 
 def pending(corpus: Corpus, langs: list[str], pages: list[str] | None = None) -> Iterator[Item]:
-    """Machine and stale units, page by page, each entry once."""
+    """Machine, stale and missing units, page by page, each entry once."""
     for lang in langs:
         for page in sorted(pages) if pages is not None else corpus.unit_pages():
             seen: set[int] = set()
-            for unit, entry in zip(corpus.units(page), corpus.merged[page, lang].entries, strict=True):
+            units = corpus.units(page)
+            entries = corpus.merged[page, lang].entries
+            doc = corpus.docs.get(page)  # None for the site's own words: they have no headings
+            headings = {units[i].text: entries[i].msgstr for i in doc.heading_ids} if doc else {}
+            for unit, entry in zip(units, entries, strict=True):
                 st = catalog.state(entry)
-                if st in (State.MACHINE, State.STALE) and id(entry) not in seen:
+                if st is not State.REVIEWED and id(entry) not in seen:
                     seen.add(id(entry))
-                    yield Item(page, lang, unit, entry, st)
+                    section = headings.get(unit.section) or unit.section
+                    yield Item(page, lang, unit, entry, st, section.replace("\n", " "))
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def select(corpus: Corpus, items: list[Item], picks: list[Pick]) -> list[Item]:
         if pick.line is not None and not any(pick.chooses(item, corpus) for item in items):
             page = pick.pages[0]
             units = [
-                f"{i.where} [{i.lang}]" + (f" = {po_where(corpus, i)}" if pick.lang else "")
+                f"{i.where} [{i.lang}] = {po_where(corpus, i)}"
                 for i in items
                 if i.page == page and pick.lang in (None, i.lang)
             ]
@@ -121,5 +126,7 @@ def select(corpus: Corpus, items: list[Item], picks: list[Pick]) -> list[Item]:
 
 
 def po_where(corpus: Corpus, item: Item) -> str:
-    path = catalog.catalog_path(corpus.project.translations, item.lang, item.page)
-    return f"{display(path, corpus.project.root)}:{item.entry.linenum or 1}"
+    """The entry's line in its catalog; a unit the catalog does not hold yet has none."""
+    path = display(catalog.catalog_path(corpus.project.translations, item.lang, item.page), corpus.project.root)
+    linenum = getattr(item.entry, "linenum", 0)
+    return f"{path}:{linenum}" if linenum else f"{path} (no entry yet)"

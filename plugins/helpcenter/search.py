@@ -232,6 +232,7 @@ class Indexer:
         # each group's index, opened when its first page is staged (so not waited for at its flush)
         self.indexes: dict[str, concurrent.futures.Future[tuple[PagefindIndex, asyncio.Lock]]] = {}
         self.written: set[str] = set()  # groups whose bundle this build wrote (used in the loop's thread)
+        self.services: dict[str, asyncio.Future[PagefindService]] = {}  # by language of the text (loop's thread)
         self.stack = AsyncExitStack()
 
     def _run(self) -> None:
@@ -276,10 +277,18 @@ class Indexer:
         config: IndexConfig = {**self.config}
         if _is_fallback(group):
             config["force_language"] = self.default
-        service = await self.stack.enter_async_context(PagefindService())
-        index = await service.create_index(config)
+        index = await (await self._service(self.default if _is_fallback(group) else group)).create_index(config)
         await asyncio.to_thread(_remove, self.out / group)
         return index, asyncio.Lock()
+
+    def _service(self, lang: str) -> asyncio.Future[PagefindService]:
+        """One Pagefind process per language of the text: the pages shown in the default language
+        under another language's URL share the default language's process. A process of their own
+        per language cost about 1 s of CPU each (starting Pagefind and loading its Japanese
+        segmenter, measured), which made one untranslated page add a third to a build."""
+        if lang not in self.services:
+            self.services[lang] = asyncio.ensure_future(self.stack.enter_async_context(PagefindService()))
+        return self.services[lang]
 
     async def _index(self, group: str, folder: Path) -> tuple[str, int]:
         """Add one staged folder to its group's index, then (re)write the group's bundle."""

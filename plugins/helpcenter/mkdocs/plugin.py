@@ -154,7 +154,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 "\n".join(map(str, source_errors)) + f"\n{len(source_errors)} error(s); fix them and rebuild"
             )
         for finding in errors:  # a broken translation is not published (its page shows Japanese)
-            log.warning(f"{finding}; the page is shown in Japanese until this is fixed")
+            log.warning(f"{finding}; this unit is shown in Japanese until this is fixed")
         warnings = len(corpus.findings) - len(errors)
         if warnings:
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
@@ -239,7 +239,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "source": source,
             "original": original,
             "original_url": get_relative_url(original, page.url) if lang != default else "",
-            "stale_sections": shown.stale_sections if shown and state == "stale" else [],
+            "stale_sections": shown.stale_sections if shown and state == "partial" else [],
+            "machine": bool(shown and shown.machine),
             "strings": self.words(lang),
         }
 
@@ -250,7 +251,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         shown = self.shown.get((page, lang))
         for i, unit in enumerate(doc.units if doc else []):
             if unit.kind == "title":
-                published = shown is not None and shown.text is not None
+                published = shown is not None and shown.text is not None and i not in shown.held
                 text = self.corpus.merged[page, lang].entries[i].msgstr if published else unit.text
                 return self.corpus.expander.expand(text, lang)
         return None
