@@ -8,8 +8,8 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test test-browser lint check translate install system-deps lock bench clean
 
-site: $(STAMP)  ## build the help center into site/ (strict: any warning fails)
-	$(BIN)/mkdocs build --strict
+site: $(STAMP)  ## build the help center into site/ (strict), its languages side by side
+	$(BIN)/helpcenter build
 
 serve: $(STAMP)  ## serve with live reload on http://127.0.0.1:8000/
 	$(BIN)/mkdocs serve --livereload

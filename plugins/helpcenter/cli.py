@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import catalog, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
+from . import build, catalog, importer, incident_cli, locks, qa, report, review, status, translate, verify_cli
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
 from .pages import Corpus, load_corpus, po_path
@@ -327,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+")
     i.set_defaults(func=cmd_import, paths=[])
 
+    build.add_parser(sub)
     report.add_parser(sub)
     incident_cli.add_parser(sub)
     verify_cli.add_parser(sub)
