@@ -80,7 +80,18 @@ def test_a_missing_language_is_refused_before_anything_is_replaced(
         assert run(["helpcenter", "build", "--language", lang, "--out", str(tmp_path / lang)], root).returncode == 0
     (tmp_path / "site").mkdir()
     (tmp_path / "site/kept.html").write_text("the last site", encoding="utf-8")
-    done = run(["helpcenter", "build", "--merge", str(tmp_path / "ja"), str(tmp_path / "en"), "--site-dir", str(tmp_path / "site")], root)
+    done = run(
+        [
+            "helpcenter",
+            "build",
+            "--merge",
+            str(tmp_path / "ja"),
+            str(tmp_path / "en"),
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
+        root,
+    )
     assert done.returncode == 2
     assert "missing: ko, zh" in done.stderr
     assert (tmp_path / "site/kept.html").exists()

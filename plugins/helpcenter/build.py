@@ -130,7 +130,7 @@ def _read(path: Path) -> str | None:
 
 def _move_tree(src: Path, dest: Path) -> None:
     """Move every file of `src` to the same place under `dest` (renames: the same file system)."""
-    for folder, dirs, files in os.walk(src):
+    for folder, _, files in os.walk(src):
         target = dest / Path(folder).relative_to(src)
         target.mkdir(exist_ok=True)
         for name in files:
@@ -189,8 +189,8 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         if args.language not in languages(project):
             raise BuildError(f"{args.language}: not a language of the site ({', '.join(languages(project))})")
         out = Path(args.out or Path(PARTS) / args.language)
-        built = build_language(config, args.language, out, strict=args.strict)
-        print(f"{args.language}: built into {out}/ in {built.seconds:.1f} s")
+        one = build_language(config, args.language, out, strict=args.strict)
+        print(f"{args.language}: built into {out}/ in {one.seconds:.1f} s")
         return 0
     jobs = args.jobs or cores()
     parts = project.root / PARTS

@@ -48,6 +48,7 @@ from ..search import SEARCH_TEXT
 from ..strings import strings
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
+from .navigation import ShortNavigation
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
@@ -112,6 +113,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.markup_files: list[str] = []  # HTML and SVG files of docs/, copied to the site as they are
         self.contact: str | None = None  # the source page of "contact" links (wayfinding.CONTACT)
         self.not_found = ""  # the default language's 404 page, kept at the site root
+        self.short_nav: ShortNavigation | None = None  # the navigation of the language being built
         self.only = ""  # the one language this build writes ($HELPCENTER_BUILD_LANGUAGE), or all
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -309,6 +311,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         the contact page (before the pages' Markdown, which links it)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         self.contact = contact_page(files)
+        self.short_nav = ShortNavigation(nav)
         for section in nav.items:
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
@@ -357,6 +360,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         info = self.page_info(page, config)
         page.meta["translation_state"] = info["state"]
         context["helpcenter"] = info
+        if self.short_nav is not None:  # what the theme renders: every category, not every article
+            context["nav"] = self.short_nav.for_page(page)
         if info["state"] == "fallback":
             page.meta[SEARCH_TEXT] = self.translated_meta(info["source"], info["lang"])
         if info["state"] == "fallback" and config.site_url:
