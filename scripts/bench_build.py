@@ -173,7 +173,7 @@ def _prepare(dest: Path, cold: bool) -> dict[str, str]:
 
 def command(config: str) -> list[str]:
     """The command of one build: `mkdocs build -f config`, or `helpcenter build` for PARALLEL."""
-    return [HELPCENTER, "build"] if config == PARALLEL else [MKDOCS, "build", "-q", "-f", config]
+    return [HELPCENTER, "build", "--no-strict"] if config == PARALLEL else [MKDOCS, "build", "-q", "-f", config]
 
 
 def tree_rss(pid: int) -> int:
