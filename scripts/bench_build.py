@@ -309,9 +309,10 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true", help="count instructions (Valgrind) instead of time")
     parser.add_argument("--quick", action="store_true", help="3 rounds, no no-search row (about 10 minutes)")
     parser.add_argument("--scaling", action="store_true", help="50 / 250 / 1,000 articles, 4 and 8 languages")
+    parser.add_argument("--large", action="store_true", help="one article of 1 MB, then of 5 MB")
     args = parser.parse_args()
-    if args.scaling:
-        scaling()
+    if args.scaling or args.large:
+        (scaling if args.scaling else large)()
         return 0
     if args.quick:
         args.runs = min(args.runs, 3)
@@ -337,6 +338,39 @@ def main() -> int:
         else:
             measure(dest, variants, args.runs)
     return 0
+
+
+def big_article(rng: random.Random, size: int) -> str:
+    """One article of about `size` bytes: sections of paragraphs and a table each, as writers write."""
+    parts = ["---\ntitle: 大きな記事\ndescription: とても長い記事\ncategory: support\nlast_reviewed: 2026-11-20\n---\n"]
+    total, n = len(parts[0].encode()), 0
+    while total < size:
+        paragraphs = "\n\n".join(sentence(rng) * 3 for _ in range(8))
+        parts.append(f"## 節{n}\n\n{paragraphs}\n\n| 項目 | 内容 |\n| --- | --- |\n| {n} | {sentence(rng)} |\n")
+        total, n = total + len(parts[-1].encode()), n + 1
+    return "\n".join(parts)
+
+
+def large() -> None:
+    """A 12-article site, then the same with one article of 1 MB and of 5 MB (untranslated: shown in
+    Japanese in every language), built by `helpcenter build`: the time and memory the article adds."""
+    print(f"{'article':>8}  {'s':>7}{'added s':>9}{'s per MB':>9}{'peak':>9}")
+    base = 0.0
+    for size in (0, 1_000_000, 5_000_000):
+        with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
+            dest = Path(tmp)
+            make_corpus(dest, 12, ("en", "zh", "ko"))
+            if size:
+                text = big_article(random.Random(7), size)
+                (dest / "docs/support/big.md").write_text(text, encoding="utf-8")
+            seconds, _, peak, _ = run_build(dest, PARALLEL, cold=True)
+            base = base or seconds
+            per_mb = f"{(seconds - base) / (size / 1e6):>9.1f}" if size else f"{'':>9}"
+            print(
+                f"{size / 1e6:>6.0f} MB  {seconds:>7.1f}{seconds - base:>9.1f}{per_mb}{peak / 1024:>5.0f} MiB",
+                flush=True,
+            )
+    print("cold builds (no .cache/), 4 languages; proportional: the same seconds per MB at 1 and 5 MB.")
 
 
 def article_weight(site: Path) -> float:
