@@ -21,8 +21,9 @@ build). `--quick` does the same with 3 rounds and without the no-search row (abo
 `--scaling` builds 50, 250 and 1,000 articles in 4 languages and 250 and 1,000 in 8 (one round each for
 the large corpora) and prints the time, the ratio to the 250-article build, an article page's weight
 and the per-language times of the parallel build (from which a 4-core runner's time is worked out).
-Peak memory is the most the build's whole process tree held at once: the sum of the resident memory
-(RSS) of the build and every process it started (Pagefind, the language builds), sampled every 50 ms.
+Peak memory is the most the build's whole process tree held at once: the sum of the proportional set
+sizes (PSS) of the build and every process it started (Pagefind, the language builds), sampled every
+50 ms (a peak shorter than that can be missed).
 """
 
 from __future__ import annotations
@@ -176,16 +177,19 @@ def command(config: str) -> list[str]:
     return [HELPCENTER, "build", "--no-strict"] if config == PARALLEL else [MKDOCS, "build", "-q", "-f", config]
 
 
-def tree_rss(pid: int) -> int:
-    """The resident memory (KiB) of `pid` and every process under it, now."""
-    total, todo, page = 0, [pid], os.sysconf("SC_PAGE_SIZE") // 1024
+def tree_memory(pid: int) -> int:
+    """The memory (KiB) `pid` and every process under it hold now: the sum of their proportional set
+    sizes (PSS: a page shared by n processes, such as the Pagefind binary's dictionaries in each of
+    its processes, counts 1/n in each; a sum of RSS would count it n times)."""
+    total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1])  # type: ignore[index]
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):  # the process ended meanwhile
+        except (OSError, ValueError, TypeError):  # the process ended meanwhile
             continue
     return total
 
@@ -200,7 +204,7 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self.done.wait(0.05):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_memory(self.pid))
 
     def stop(self) -> int:
         self.done.set()
@@ -281,7 +285,7 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> Non
             cpu[name].append(c)
             rss[name] = max(rss[name], peak)
     header = (
-        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
+        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak PSS':>10}"
     )
     print(f"{'build':<42}{header}  runs (s)")
     for name, runs_s in times.items():
@@ -295,7 +299,7 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> Non
         )
     print(
         "target: helpcenter build (parallel) <= 0.65 x plain, warm and cold, with search. Plain has no cache:\n"
-        "its build is the same warm or cold. peak memory: the whole process tree at once (sampled, 50 ms).\n"
+        "its build is the same warm or cold. peak: the whole process tree's PSS at once (sampled, 50 ms).\n"
         "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
         "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
         "meet the same machine speed)"
@@ -309,10 +313,15 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true", help="count instructions (Valgrind) instead of time")
     parser.add_argument("--quick", action="store_true", help="3 rounds, no no-search row (about 10 minutes)")
     parser.add_argument("--scaling", action="store_true", help="50 / 250 / 1,000 articles, 4 and 8 languages")
+    parser.add_argument("--sizes", help="with --scaling: LANGSxARTICLES,... (default: 4x50,4x250,4x1000,8x250,8x1000)")
     parser.add_argument("--large", action="store_true", help="one article of 1 MB, then of 5 MB")
     args = parser.parse_args()
-    if args.scaling or args.large:
-        (scaling if args.scaling else large)()
+    if args.scaling:
+        pairs = [tuple(map(int, size.split("x"))) for size in args.sizes.split(",")] if args.sizes else SIZES
+        scaling(tuple((a, b) for a, b in pairs))
+        return 0
+    if args.large:
+        large()
         return 0
     if args.quick:
         args.runs = min(args.runs, 3)
@@ -373,6 +382,23 @@ def large() -> None:
     print("cold builds (no .cache/), 4 languages; proportional: the same seconds per MB at 1 and 5 MB.")
 
 
+def makespan(seconds: list[float], cores: int) -> float:
+    """When the last of these builds ends, started in order, `cores` at a time (as helpcenter build does)."""
+    ends = [0.0] * cores
+    for s in seconds:
+        ends[ends.index(min(ends))] += s
+    return max(ends)
+
+
+def on_cores(per_language: str, total: float, cores: int) -> float:
+    """A runner with `cores` cores, worked out from one parallel build on this machine's: each
+    language's own time as measured here (two at a time, about a core each), scheduled on `cores`,
+    plus what the build spent outside them (start, merge). Assumes a language's build gets a core of
+    the same speed, and leaves out Pagefind's threads meeting on a shared core."""
+    times = [float(t) for t in re.findall(r"([\d.]+) s", per_language)]
+    return makespan(times, cores) + total - makespan(times, os.cpu_count() or 2)
+
+
 def article_weight(site: Path) -> float:
     """The mean size (KiB) of the first 50 articles' pages in every language: the same articles in
     every corpus (article-000 ... article-049), with everything the theme puts around them."""
@@ -380,7 +406,10 @@ def article_weight(site: Path) -> float:
     return statistics.mean(sizes) / 1024
 
 
-def scaling() -> None:
+SIZES = ((4, 50), (4, 250), (4, 1000), (8, 250), (8, 1000))  # languages, articles
+
+
+def scaling(sizes: tuple[tuple[int, int], ...] = SIZES) -> None:
     """Time, CPU, memory and page weight as the corpus grows: 50, 250, 1,000 articles in 4 languages,
     250 and 1,000 in 8; the plain stack, ours serial and ours parallel (warm), one round each for the
     large corpora (3 for the small ones: the median is printed)."""
@@ -389,7 +418,7 @@ def scaling() -> None:
         f"{'peak':>9}{'article KiB':>12}{'x 250':>7}  per language (parallel)"
     )
     base: dict[tuple[str, int], tuple[float, float]] = {}
-    for langs, articles in ((4, 50), (4, 250), (4, 1000), (8, 250), (8, 1000)):
+    for langs, articles in sizes:
         with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
             dest = Path(tmp)
             codes = ("en", "zh", "ko", *list(EXTRA_LANGUAGES)[: langs - 4])
@@ -416,7 +445,7 @@ def scaling() -> None:
                 grow = f"{seconds / ref[0]:>7.2f}" if ref else f"{'':>7}"
                 grow_weight = f"{weight / ref[1]:>7.2f}" if ref else f"{'':>7}"
                 found = re.search(r"\(([^)]*)\)\s*$", rounds[0][3]) if config == PARALLEL else None
-                per_language = found[1] if found else ""
+                per_language = f"{found[1]}; 4 cores: {on_cores(found[1], rounds[0][0], 4):.1f} s" if found else ""
                 print(
                     f"{articles:>8}{langs:>6}{pages:>7}  {name:<24}{seconds:>7.1f}{grow}{seconds / plain_seconds:>9.3f}"
                     f"{cpu:>7.1f}{peak / 1024:>5.0f} MiB{weight:>12.1f}{grow_weight}  {per_language}",
