@@ -90,8 +90,8 @@ def build_languages(config: Path, langs: list[str], parts: Path, jobs: int, *, s
 
 
 def merge(project: Project, parts: list[Path], site: Path) -> None:
-    """Move the parts (one per language, as build_language writes them) into `site`, which is
-    replaced, and write the files that span the languages."""
+    """Move the parts (one per language, as build_language writes them) into a new site, write the
+    files that span the languages, and put it in the place of `site`."""
     held = {_part_language(part): part for part in parts}
     order = [lang for lang in languages(project) if lang in held]
     missing = sorted(set(languages(project)) - set(held))
@@ -103,18 +103,24 @@ def merge(project: Project, parts: list[Path], site: Path) -> None:
     sitemaps = [_read(held[lang] / "sitemap.xml") for lang in order]
     manifests = [json.loads(_read(held[lang] / SEARCH_BUNDLE / MANIFEST) or "null") for lang in order]
     not_found = _read(held[project.default] / "404.html")
-    if site.exists():
-        shutil.rmtree(site)
-    site.mkdir(parents=True)
+    # Written next to the site, then swapped in: an interrupted merge leaves the last site whole.
+    new, old = site.with_name(site.name + ".merging"), site.with_name(site.name + ".old")
+    for folder in (new, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    new.mkdir(parents=True)
     for lang in order:  # later languages win where parts overlap (theme files: the same in each)
-        _move_tree(held[lang], site)
-    (site / PART_MARK).unlink(missing_ok=True)
+        _move_tree(held[lang], new)
+    (new / PART_MARK).unlink(missing_ok=True)
     if not_found is not None:
-        (site / "404.html").write_text(not_found, encoding="utf-8")
+        (new / "404.html").write_text(not_found, encoding="utf-8")
     if all(sitemaps):
-        _write_sitemap(site, [s for s in sitemaps if s])
+        _write_sitemap(new, [s for s in sitemaps if s])
     if all(manifests):
-        _write_manifest(site / SEARCH_BUNDLE / MANIFEST, manifests)
+        _write_manifest(new / SEARCH_BUNDLE / MANIFEST, manifests)
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _part_language(part: Path) -> str:
