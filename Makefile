@@ -6,10 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-browser lint check translate install system-deps lock bench clean
+.PHONY: site serve test test-browser lint check translate install system-deps lock bench bench-quick clean
 
-site: $(STAMP)  ## build the help center into site/ (strict: any warning fails)
-	$(BIN)/mkdocs build --strict
+site: $(STAMP)  ## build the help center into site/ (strict), its languages side by side
+	$(BIN)/helpcenter build
 
 serve: $(STAMP)  ## serve with live reload on http://127.0.0.1:8000/
 	$(BIN)/mkdocs serve --livereload
@@ -36,12 +36,17 @@ install: $(STAMP)  ## create .venv from the lock (every target that needs it doe
 system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 	bash scripts/system-deps.sh
 
-bench: $(STAMP)  ## prints every figure of the README's Performance and Search sections
+bench: $(STAMP)  ## prints every figure of the README's Performance and Search sections (about 2 hours)
 	$(BIN)/python scripts/bench_build.py --untranslated 10
+	$(BIN)/python scripts/bench_build.py --scaling
+	$(BIN)/python scripts/bench_build.py --large
 	if command -v valgrind >/dev/null; then $(BIN)/python scripts/bench_build.py --instructions --articles 50; \
 	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py
 	$(BIN)/python scripts/bench_search.py
+
+bench-quick: $(STAMP)  ## the build table of README "Performance" alone, 3 rounds (about 10 minutes)
+	$(BIN)/python scripts/bench_build.py --quick
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -14,6 +14,17 @@ times as long as without Valgrind; `--articles 50` keeps it to minutes):
 
     .venv/bin/python scripts/bench_build.py --instructions [--articles 50]
 
+Side by side (the default run): the plain stack, our plugins in one `mkdocs build` (serial: static-i18n
+builds the languages one after another) and `helpcenter build` (parallel: one process per language, as
+many at once as cores, then the merge), each warm (a rebuild) and cold (no .cache/, a fresh clone's first
+build). `--quick` does the same with 3 rounds and without the no-search row (about 10 minutes);
+`--scaling` builds 50, 250 and 1,000 articles in 4 languages and 250 and 1,000 in 8 (one round each for
+the large corpora) and prints the time, the ratio to the 250-article build, an article page's weight
+and the per-language times of the parallel build (from which a 4-core runner's time is worked out).
+Peak memory is the most the build's whole process tree held at once: the sum of the proportional set
+sizes (PSS) of the build and every process it started (Pagefind, the language builds), sampled every
+50 ms (a peak shorter than that can be missed).
+
 `--untranslated 10` adds a build of a copy of the corpus in which 10 % of the articles are not
 translated (no catalogs: shown in Japanese) or stale (a Japanese paragraph edited after review: that
 unit shown in Japanese), half each, measured in the same rounds as the fully translated corpus:
@@ -28,11 +39,13 @@ import concurrent.futures
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,8 +56,11 @@ from helpcenter.segment import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+HELPCENTER = str(Path(sys.executable).parent / "helpcenter")
 PLAIN = "plain MkDocs + Material + static-i18n"  # the baseline build
-TRANSLATED = "helpcenter plugins, with search"  # every page translated: the baseline of --untranslated
+TRANSLATED = "ours serial (mkdocs build), warm"  # every page translated: the baseline of --untranslated
+PARALLEL = "helpcenter build"  # a variant's config: the languages side by side (helpcenter.build)
+EXTRA_LANGUAGES = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT"}  # --scaling's 8 languages (Material has them)
 INCIDENTS = ("hacking", "outage", "phishing", "mistaken-trade")
 CATEGORIES = ("security", "phishing", "assets", "outage", "trading", "support")
 WORDS = [
@@ -137,6 +153,17 @@ def untranslate(dest: Path, percent: float) -> int:
     return len(chosen)
 
 
+def add_languages(dest: Path, codes: dict[str, str]) -> None:
+    """More languages in the corpus' mkdocs.yml (static-i18n's list and the plugin's DeepL codes)."""
+    path = dest / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8")
+    plugin, i18n = "        ko: {deepl: KO}\n", "          site_name: Hoshi Exchange 고객센터\n"
+    assert plugin in text and i18n in text, "mkdocs.yml changed: update add_languages"
+    text = text.replace(plugin, plugin + "".join(f"        {c}: {{deepl: {d}}}\n" for c, d in codes.items()))
+    entries = "".join(f"        - locale: {c}\n          name: {c}\n          build: true\n" for c in codes)
+    path.write_text(text.replace(i18n, i18n + entries), encoding="utf-8")
+
+
 def plain_config(dest: Path) -> Path:
     """The same site without our plugins, built from the pages our plugin staged."""
     config = yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
@@ -170,21 +197,68 @@ def _prepare(dest: Path, cold: bool) -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 
 
+def command(config: str) -> list[str]:
+    """The command of one build: `mkdocs build -f config`, or `helpcenter build` for PARALLEL."""
+    return [HELPCENTER, "build", "--no-strict"] if config == PARALLEL else [MKDOCS, "build", "-q", "-f", config]
+
+
+def tree_memory(pid: int) -> int:
+    """The memory (KiB) `pid` and every process under it hold now: the sum of their proportional set
+    sizes (PSS: a page shared by n processes, such as the Pagefind binary's dictionaries in each of
+    its processes, counts 1/n in each; a sum of RSS would count it n times)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1])  # type: ignore[index]
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, TypeError):  # the process ended meanwhile
+            continue
+    return total
+
+
+class PeakMemory:
+    """The most resident memory a process tree held at once, sampled every 50 ms in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, tree_memory(self.pid))
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
 def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (KiB) of one `mkdocs build` in a fresh process (its own
-    rusage, which includes Pagefind's process)."""
+    """Wall seconds, CPU seconds (the build and every process it started) and peak memory (KiB, the
+    whole process tree: PeakMemory) of one build in a fresh process."""
+    seconds, cpu, peak, _ = run_build(dest, config, cold)
+    return seconds, cpu, peak
+
+
+def run_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int, str]:
+    """timed_build, and what the build printed on stdout (the parallel build's per-language times)."""
     env = _prepare(dest, cold)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build's processes count once it is waited for
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [MKDOCS, "build", "-q", "-f", config], cwd=dest, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert proc.stderr is not None
-    stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen(command(config), cwd=dest, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    memory = PeakMemory(proc.pid)
+    stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
+    peak = memory.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
         sys.exit(f"build failed ({config}):\n{stderr.decode(errors='replace')[-3000:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu, peak, stdout.decode(errors="replace")
 
 
 def counted_build(dest: Path, config: str, cold: bool = False) -> int:
@@ -236,7 +310,7 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
             cpu[name].append(c)
             rss[name] = max(rss[name], peak)
     header = (
-        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak RSS':>10}"
+        f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak PSS':>10}"
     )
     print(f"{'build':<42}{header}  runs (s)")
     for name, runs_s in times.items():
@@ -249,7 +323,8 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
             f"  {[round(t, 2) for t in runs_s]}"
         )
     print(
-        "target: helpcenter plugins <= 1.10 x plain (a rebuild; the cold row is a fresh clone's first build).\n"
+        "target: helpcenter build (parallel) <= 0.65 x plain, warm and cold, with search. Plain has no cache:\n"
+        "its build is the same warm or cold. peak: the whole process tree's PSS at once (sampled, 50 ms).\n"
         "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
         "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
         "meet the same machine speed)"
@@ -269,7 +344,20 @@ def main() -> int:
         metavar="PERCENT",
         help="also build a copy with this %% of articles untranslated or stale",
     )
+    parser.add_argument("--quick", action="store_true", help="3 rounds, no no-search row (about 10 minutes)")
+    parser.add_argument("--scaling", action="store_true", help="50 / 250 / 1,000 articles, 4 and 8 languages")
+    parser.add_argument("--sizes", help="with --scaling: LANGSxARTICLES,... (default: 4x50,4x250,4x1000,8x250,8x1000)")
+    parser.add_argument("--large", action="store_true", help="one article of 1 MB, then of 5 MB")
     args = parser.parse_args()
+    if args.scaling:
+        pairs = [tuple(map(int, size.split("x"))) for size in args.sizes.split(",")] if args.sizes else SIZES
+        scaling(tuple((a, b) for a, b in pairs))
+        return 0
+    if args.large:
+        large()
+        return 0
+    if args.quick:
+        args.runs = min(args.runs, 3)
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)
         make_corpus(dest, args.articles, ("en", "zh", "ko"))
@@ -278,19 +366,24 @@ def main() -> int:
             PLAIN: (plain_config(dest).name, False),
             "helpcenter plugins, without search": (no_search_config(dest).name, False),
             TRANSLATED: ("mkdocs.yml", False),
-            "the same, cold (no .cache/, fresh clone)": ("mkdocs.yml", True),
+            "ours serial, cold (no .cache/, fresh clone)": ("mkdocs.yml", True),
+            "ours parallel (helpcenter build), warm": (PARALLEL, False),
+            "ours parallel, cold (no .cache/)": (PARALLEL, True),
         }
+        if args.quick:
+            del variants["helpcenter plugins, without search"]
         if args.untranslated:
             other = dest / "untranslated"  # beside the corpus: a build's paths are relative to its mkdocs.yml
             shutil.copytree(dest, other, ignore=shutil.ignore_patterns("site*", ".cache", "untranslated"))
             changed = untranslate(other, args.untranslated)
             timed_build(other, "mkdocs.yml")
-            name = f"with search, {changed} of {args.articles} articles untranslated or stale"
+            name = f"serial, {changed} of {args.articles} articles untranslated or stale"
             variants[name] = (str(other / "mkdocs.yml"), False)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
         print(f"corpus: {args.articles} articles + index/hub pages, 4 languages, {pages} HTML pages", flush=True)
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
         if args.instructions:
-            count(dest, variants)
+            count(dest, {name: v for name, v in variants.items() if v[0] != PARALLEL})
         else:
             times = measure(dest, variants, args.runs)
             if args.untranslated:
@@ -301,6 +394,114 @@ def main() -> int:
                     f" translated (paired ratio {paired:.3f})"
                 )
     return 0
+
+
+def big_article(rng: random.Random, size: int) -> str:
+    """One article of about `size` bytes: sections of paragraphs and a table each, as writers write."""
+    parts = ["---\ntitle: 大きな記事\ndescription: とても長い記事\ncategory: support\nlast_reviewed: 2026-11-20\n---\n"]
+    total, n = len(parts[0].encode()), 0
+    while total < size:
+        paragraphs = "\n\n".join(sentence(rng) * 3 for _ in range(8))
+        parts.append(f"## 節{n}\n\n{paragraphs}\n\n| 項目 | 内容 |\n| --- | --- |\n| {n} | {sentence(rng)} |\n")
+        total, n = total + len(parts[-1].encode()), n + 1
+    return "\n".join(parts)
+
+
+def large() -> None:
+    """A 12-article site, then the same with one article of 1 MB and of 5 MB (untranslated: shown in
+    Japanese in every language), built by `helpcenter build`: the time and memory the article adds."""
+    print(f"{'article':>8}  {'s':>7}{'added s':>9}{'s per MB':>9}{'peak':>9}")
+    base = 0.0
+    for size in (0, 1_000_000, 5_000_000):
+        with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
+            dest = Path(tmp)
+            make_corpus(dest, 12, ("en", "zh", "ko"))
+            if size:
+                text = big_article(random.Random(7), size)
+                (dest / "docs/support/big.md").write_text(text, encoding="utf-8")
+            seconds, _, peak, _ = run_build(dest, PARALLEL, cold=True)
+            base = base or seconds
+            per_mb = f"{(seconds - base) / (size / 1e6):>9.1f}" if size else f"{'':>9}"
+            print(
+                f"{size / 1e6:>6.0f} MB  {seconds:>7.1f}{seconds - base:>9.1f}{per_mb}{peak / 1024:>5.0f} MiB",
+                flush=True,
+            )
+    print("cold builds (no .cache/), 4 languages; proportional: the same seconds per MB at 1 and 5 MB.")
+
+
+def makespan(seconds: list[float], cores: int) -> float:
+    """When the last of these builds ends, started in order, `cores` at a time (as helpcenter build does)."""
+    ends = [0.0] * cores
+    for s in seconds:
+        ends[ends.index(min(ends))] += s
+    return max(ends)
+
+
+def on_cores(per_language: str, total: float, cores: int) -> float:
+    """A runner with `cores` cores, worked out from one parallel build on this machine's: each
+    language's own time as measured here (two at a time, about a core each), scheduled on `cores`,
+    plus what the build spent outside them (start, merge). Assumes a language's build gets a core of
+    the same speed, and leaves out Pagefind's threads meeting on a shared core."""
+    times = [float(t) for t in re.findall(r"([\d.]+) s", per_language)]
+    return makespan(times, cores) + total - makespan(times, os.cpu_count() or 2)
+
+
+def article_weight(site: Path) -> float:
+    """The mean size (KiB) of the first 50 articles' pages in every language: the same articles in
+    every corpus (article-000 ... article-049), with everything the theme puts around them."""
+    sizes = [p.stat().st_size for p in site.rglob("article-0[0-4]?/index.html")]
+    return statistics.mean(sizes) / 1024
+
+
+SIZES = ((4, 50), (4, 250), (4, 1000), (8, 250), (8, 1000))  # languages, articles
+
+
+def scaling(sizes: tuple[tuple[int, int], ...] = SIZES) -> None:
+    """Time, CPU, memory and page weight as the corpus grows: 50, 250, 1,000 articles in 4 languages,
+    250 and 1,000 in 8; the plain stack, ours serial and ours parallel (warm), one round each for the
+    large corpora (3 for the small ones: the median is printed)."""
+    print(
+        f"{'articles':>8}{'langs':>6}{'pages':>7}  {'build':<24}{'s':>7}{'x 250':>7}{'vs plain':>9}{'CPU s':>7}"
+        f"{'peak':>9}{'article KiB':>12}{'x 250':>7}  per language (parallel)"
+    )
+    base: dict[tuple[str, int], tuple[float, float]] = {}
+    for langs, articles in sizes:
+        with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
+            dest = Path(tmp)
+            codes = ("en", "zh", "ko", *list(EXTRA_LANGUAGES)[: langs - 4])
+            make_corpus(dest, articles, codes)
+            if langs > 4:
+                add_languages(dest, {c: EXTRA_LANGUAGES[c] for c in codes[3:]})
+            run_build(dest, PARALLEL)  # stages the pages, fills the cache, warms the disk
+            pages = sum(1 for _ in (dest / "site").rglob("index.html"))
+            plain_seconds = 0.0
+            for name, config in (
+                ("plain", plain_config(dest).name),
+                ("ours serial", "mkdocs.yml"),
+                ("ours parallel", PARALLEL),
+            ):
+                rounds = [run_build(dest, config) for _ in range(3 if articles <= 250 else 1)]
+                seconds = statistics.median(r[0] for r in rounds)
+                cpu = statistics.median(r[1] for r in rounds)
+                peak = max(r[2] for r in rounds)
+                weight = article_weight(dest / ("site-plain" if name == "plain" else "site"))
+                plain_seconds = plain_seconds or seconds
+                if articles == 250:
+                    base[name, langs] = (seconds, weight)
+                ref = base.get((name, langs))
+                grow = f"{seconds / ref[0]:>7.2f}" if ref else f"{'':>7}"
+                grow_weight = f"{weight / ref[1]:>7.2f}" if ref else f"{'':>7}"
+                found = re.search(r"\(([^)]*)\)\s*$", rounds[0][3]) if config == PARALLEL else None
+                per_language = f"{found[1]}; 4 cores: {on_cores(found[1], rounds[0][0], 4):.1f} s" if found else ""
+                print(
+                    f"{articles:>8}{langs:>6}{pages:>7}  {name:<24}{seconds:>7.1f}{grow}{seconds / plain_seconds:>9.3f}"
+                    f"{cpu:>7.1f}{peak / 1024:>5.0f} MiB{weight:>12.1f}{grow_weight}  {per_language}",
+                    flush=True,
+                )
+    print(
+        "x 250: against the 250-article build with as many languages (targets at 1,000: time <= 4.5, article <= 1.2).\n"
+        "per language: each language's own build (seconds) inside the parallel build, 2 at a time on 2 cores."
+    )
 
 
 if __name__ == "__main__":

@@ -459,3 +459,37 @@ def test_reader_notices_are_boxes_that_fit_a_phone(browser: Browser, base: str) 
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
     phone.close()
     assert not problems, problems
+
+
+CATEGORIES = ("assets", "incidents", "outage", "phishing", "security", "support", "trading")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_from_an_article_a_reader_reaches_every_category_and_its_articles(
+    browser: Browser, base: str, device: str
+) -> None:
+    """The navigation of an article lists every category, not every article (its size must not grow
+    with the number of articles: helpcenter.mkdocs.navigation); the articles are a click away, on the
+    category's topic page."""
+    problems: list[str] = []
+    options: dict[str, Any] = (
+        {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+        if device == "phone"
+        else {"viewport": {"width": 1280, "height": 900}}
+    )
+    tab = watched(browser, problems, **options)
+    tab.goto(base + "en/security/two-factor-setup/")
+    nav = tab.locator("nav.md-nav--primary")
+    hrefs = [urljoin(tab.url, h) for h in nav.locator("a.md-nav__link").evaluate_all("l => l.map(a => a.href)")]
+    assert {base + f"en/{c}/" for c in CATEGORIES} <= set(hrefs)
+    assert not any("/trading/" in h and not h.endswith("/trading/") for h in hrefs), "other categories' articles"
+    if device == "phone":  # the drawer opens on the article's category: back to the list of categories
+        tab.locator("label.md-header__button[for='__drawer']").click()
+        nav.locator("li.md-nav__item--active > nav > label.md-nav__title").first.click()
+    link = nav.locator("a.md-nav__link[href$='trading/']").first
+    link.click()
+    tab.wait_for_url(base + "en/trading/")
+    tab.locator("article .hc-topic-articles li a").first.click()
+    tab.wait_for_url(re.compile(re.escape(base) + r"en/trading/[a-z-]+/$"))
+    tab.close()
+    assert not problems, problems

@@ -133,3 +133,20 @@ def test_a_site_without_site_url_or_project_id_is_told_before_anything_is_sent(
     result = run("translate")
     assert result.code == 2
     assert "mkdocs.yml has no site_url" in result.err and "project_id" in result.err
+
+
+def test_an_article_too_long_to_read_is_a_warning_that_says_to_split_it(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paragraph = "出金の手続きについて説明します。" * 40  # 640 characters
+    long_body = "\n\n".join(f"## 手順{n}\n\n{paragraph}" for n in range(17))  # about 11,000
+    root = make_project(
+        tmp_path,
+        {"support/long.md": article("長い記事", long_body), "support/short.md": article("短い記事", paragraph)},
+    )
+    monkeypatch.chdir(root)
+    result = run("check", "--warnings")
+    lines = [line for line in result.out.splitlines() if "minutes of reading" in line]
+    assert len(lines) == 1, result.out
+    assert lines[0].startswith("docs/support/long.md:1: warning: 10,956 characters of text")
+    assert "split it into articles of one task or question each" in lines[0]

@@ -172,7 +172,7 @@ def test_actionlint_accepts_every_workflow() -> None:
     if actionlint is None:
         pytest.fail("actionlint is missing: install the lock (`make install`), which has it")
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert len(files) == 4
+    assert len(files) == 5
     result = subprocess.run([str(actionlint), "-no-color", *files], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -185,7 +185,7 @@ def test_every_action_is_pinned_by_commit_sha_with_its_version() -> None:
                 continue
             ref, rest = m.groups()
             if ref.startswith("./"):
-                assert ref == "./.github/workflows/publish.yml", f"{path.name}:{n}"
+                assert ref in ("./.github/workflows/publish.yml", "./.github/workflows/site.yml"), f"{path.name}:{n}"
                 continue
             assert SHA_PIN.match(ref), f"{path.name}:{n}: {ref} is not pinned by a full commit SHA"
             assert re.match(r"\s*# v\d+\.\d+\.\d+$", rest), f"{path.name}:{n}: add the version as `# vX.Y.Z`"
@@ -253,21 +253,18 @@ def test_publish_checks_builds_and_smoke_tests_before_the_deploy() -> None:
     assert wf["on"]["push"] == {"branches": ["main"]}
     assert "workflow_dispatch" in wf["on"]
     assert wf["on"]["workflow_call"]["inputs"]["ref"]["type"] == "string"
-    check, deploy = wf["jobs"]["check"], wf["jobs"]["deploy"]
-    assert runs(check) == ["make install", "sudo make system-deps", "make test", "make check", "make site"]
-    assert check["steps"][-1]["uses"].startswith("actions/upload-pages-artifact@")
-    assert check["steps"][-1]["with"]["path"] == "site/"
+    check, site, deploy = wf["jobs"]["check"], wf["jobs"]["site"], wf["jobs"]["deploy"]
+    assert runs(check) == ["make install", "sudo make system-deps", "make test", "make check"]
     assert check["concurrency"]["cancel-in-progress"] is True
-    assert deploy["needs"] == "check"
+    assert site["needs"] == "check", "make test passes before anything is built"
+    assert site["uses"] == "./.github/workflows/site.yml"
+    assert site["with"] == {"ref": "${{ inputs.ref || github.sha }}", "pages": True}
+    assert deploy["needs"] == "site"
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/configure-pages", "actions/deploy-pages"]
     assert check["steps"][0]["with"]["ref"] == "${{ inputs.ref || github.sha }}"
-    uses = [s.get("uses", "").split("@")[0] or s["run"] for s in check["steps"]]
-    restore = next(s for s in check["steps"] if s.get("uses", "").startswith("actions/cache@"))
-    assert restore["with"]["path"] == ".cache/helpcenter/pages.pickle", "the plugin's cache_file default"
-    assert uses.index("actions/cache") < uses.index("make site"), "the build in CI is a rebuild, not a cold one"
-    for wf_name in ("publish.yml", "pr.yml", "translate.yml", "incident.yml"):
+    for wf_name in ("publish.yml", "pr.yml", "translate.yml", "incident.yml", "site.yml"):
         for job in workflow(wf_name)["jobs"].values():
             for s in job.get("steps", []):
                 if s.get("uses", "").startswith("actions/setup-python@"):
@@ -282,6 +279,36 @@ def test_pull_requests_run_the_same_checks_and_summarize_for_reviewers() -> None
     assert runs(job)[:-1] == runs(workflow("publish.yml")["jobs"]["check"])
     assert runs(job)[-1] == "bash scripts/ci/summary.sh"
     assert step(job, "Summary")["if"] == "${{ !cancelled() }}"
+    site = wf["jobs"]["site"]
+    assert site["needs"] == "check" and site["uses"] == "./.github/workflows/site.yml"
+    assert "with" not in site, "a pull request's site is built, not uploaded for Pages"
+
+
+def test_the_site_is_built_one_job_per_language_then_merged() -> None:
+    """What the matrix and the merge job run are the scripts tests/test_parallel_build.py runs."""
+    wf = workflow("site.yml")
+    build, merge = wf["jobs"]["build"], wf["jobs"]["merge"]
+    site_languages = [lang.code for lang in load_project(ROOT / "mkdocs.yml").languages]
+    assert build["strategy"]["matrix"]["lang"] == [load_project(ROOT / "mkdocs.yml").default, *site_languages]
+    assert build["strategy"]["fail-fast"] is True
+    assert runs(build) == [
+        "make install",
+        "bash scripts/ci/build-language.sh ${{ matrix.lang }} parts/${{ matrix.lang }}",
+    ]
+    uses = [s.get("uses", "").split("@")[0] or s["run"] for s in build["steps"]]
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/helpcenter/pages.pickle", "the plugin's cache_file default"
+    assert uses.index("actions/cache") < uses.index(runs(build)[-1]), "each language's build in CI is a rebuild"
+    upload = step(build, "Upload the language")
+    assert upload["with"]["path"] == "parts/${{ matrix.lang }}/"
+    assert upload["with"]["include-hidden-files"] is True, "the part's mark (.helpcenter-part) is a dotfile"
+    assert merge["needs"] == "build"
+    assert runs(merge) == ["make install", "bash scripts/ci/merge-site.sh parts site"]
+    download = step(merge, "Download every language")
+    assert download["with"] == {"pattern": "site-*", "path": "parts"}
+    pages = step(merge, "Upload the site for GitHub Pages")
+    assert pages["if"] == "${{ inputs.pages }}" and pages["with"]["path"] == "site/"
+    assert merge["concurrency"]["cancel-in-progress"] is True
 
 
 def test_the_incident_workflow_offers_the_known_types_and_publishes_what_it_committed() -> None:

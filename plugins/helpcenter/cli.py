@@ -8,6 +8,7 @@ import     store whole translated Markdown files as human translations
 report     the status and the last DeepL bill as Markdown (report.py)
 incident   declare or clear the incident in progress (incident_cli.py)
 verify     is this link, address or number an official channel? (verify_cli.py)
+build      build the site, the languages side by side, and merge them (build.py)
 
 Each command gets the project loaded once from mkdocs.yml (project.py) and shares commands.py.
 """
@@ -25,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import (
+    build,
     catalog,
     commands,
     importer,
@@ -331,6 +333,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+")
     i.set_defaults(func=cmd_import, paths=[])
 
+    build.add_parser(sub)
     report.add_parser(sub)
     incident_cli.add_parser(sub)
     verify_cli.add_parser(sub)

@@ -68,3 +68,14 @@ def write_lock(translations: Path, wait: float = WRITE_WAIT) -> AbstractContextM
         f"another helpcenter command (pid {{pid}}) has been writing the catalogs for {wait:.0f} s; "
         "run again when it has finished",
     )
+
+
+def stage_lock(folder: Path, wait: float = 600.0) -> AbstractContextManager[None]:
+    """Held while a build loads the pages and writes the staging folder: the builds of one language
+    each (`helpcenter build`) run side by side and share that folder; the first writes it, the
+    others find it written and only read it."""
+    return _hold(
+        folder / ".stage-lock",
+        wait,
+        f"another build (pid {{pid}}) has been writing {folder.name}/ for {wait:.0f} s; run again when it has finished",
+    )

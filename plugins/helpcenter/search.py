@@ -90,6 +90,7 @@ UNUSED = (
     "pagefind-highlight.js",
 )
 # A merged bundle is read by the main bundle's code: only its entry, meta, index and fragments are used.
+ENTRY = "pagefind-entry.json"  # the bundle's index of languages, which the browser loads first
 MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|index|fragment)$")
 
 _LANG = re.compile(r"<html[^>]*\slang=\"([^\"]+)\"")
@@ -300,6 +301,7 @@ class Indexer:
                 await asyncio.to_thread(_remove, bundle)
             # the staged pages are indexed: they go while Pagefind writes
             await asyncio.gather(asyncio.to_thread(_remove, folder), index.write_files(output_path=str(bundle)))
+            await _written(bundle / ENTRY)
             await asyncio.to_thread(_trim, bundle, merged=_is_fallback(group))
             self.written.add(group)
         return group, int(done["page_count"])
@@ -366,6 +368,20 @@ class Indexer:
             self.thread.join()
             self.loop.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+async def _written(entry: Path, wait: float = 60.0) -> None:
+    """Wait until Pagefind has written the bundle's entry file. It answers WriteFiles before every
+    file is on disk: on a loaded machine a build that then stopped the service left
+    pagefind-entry.json empty (seen with 1.5.2), and the browser found nothing in that language."""
+    deadline = time.monotonic() + wait
+    while True:
+        with contextlib.suppress(OSError, ValueError):
+            json.loads(await asyncio.to_thread(entry.read_bytes))
+            return
+        if time.monotonic() > deadline:
+            raise SearchIndexError(f"Pagefind did not write {entry} within {wait:.0f} s")
+        await asyncio.sleep(0.05)
 
 
 def _scratch() -> str | None:

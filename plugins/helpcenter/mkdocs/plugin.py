@@ -15,6 +15,7 @@ import copy
 import gc
 import html
 import logging
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -34,10 +35,12 @@ from mkdocs.utils import get_relative_url
 
 from .. import project as project_mod
 from .. import status
+from ..build import BUILD_LANGUAGE, save_sitemap
 from ..cache import Faq, load_checked, load_memo, store_memo
 from ..catalog import catalog_path
 from ..errors import ConfigError, HelpcenterError, display
 from ..guard import Guard, protect, theme_scripts
+from ..locks import stage_lock
 from ..meta import page_kind
 from ..options import Options
 from ..pages import Corpus, PageTranslation
@@ -45,6 +48,7 @@ from ..safety import line_of
 from ..search import SEARCH_TEXT
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache
+from .navigation import ShortNavigation
 from .serve_errors import show_build_errors
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
@@ -111,6 +115,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.markup_files: list[str] = []  # HTML and SVG files of docs/, copied to the site as they are
         self.contact: str | None = None  # the source page of "contact" links (wayfinding.CONTACT)
         self.not_found = ""  # the default language's 404 page, kept at the site root
+        self.short_nav: ShortNavigation | None = None  # the navigation of the language being built
+        self.only = ""  # the one language this build writes ($HELPCENTER_BUILD_LANGUAGE), or all
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -138,6 +144,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         staging = (root / self.config.staging_dir).resolve()
         self.source_docs = self.source_docs if docs == staging and self.source_docs else docs
         self.staging = staging
+        self.only = self._only_language(i18n)
         _claim(staging, root, self.source_docs)
         site = _site_options(config, self.source_docs)
         project = project_mod.build(root, site, Options.read(self.config), dict(i18n.config))
@@ -145,7 +152,43 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
             gc.unfreeze()
             gc.collect()
-        self.corpus, self.shown, self.faq = load_checked(project, cache_file)
+        with stage_lock(staging.parent):  # one language's build next to the others' (helpcenter.build)
+            self.corpus, self.shown, self.faq = load_checked(project, cache_file)
+            self._check_and_stage(project)
+        config.docs_dir = str(staging)
+        self.guard = Guard(self.corpus.hosts, theme_scripts(config.theme.dirs))
+        # What the guard approved before: each build writes its own file (the languages' builds run side
+        # by side: helpcenter.build) and reads them all (a rebuild after either kind of build).
+        memo = f"guard.{self.only}.pickle" if self.only else "guard.pickle"
+        self.guard_file = cache_file.with_name(memo) if cache_file else None
+        for path in sorted(cache_file.parent.glob("guard*.pickle")) if cache_file else []:
+            self.guard.approved.update(load_memo(path, self.guard.rules))
+        # The pages loaded above live until the build ends: the collector need not walk their 100 000
+        # objects again at each full collection (measured on the benchmark corpus: the collector's time
+        # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
+        gc.freeze()
+        return config
+
+    def _only_language(self, i18n: Any) -> str:
+        """The language named by $HELPCENTER_BUILD_LANGUAGE, which this build writes alone, into its
+        own folder of the site as the build of every language writes it (`helpcenter build` merges
+        the languages). static-i18n's `build_only_locale` would make it the default language: its
+        pages at the site root, and the Japanese pages shown under its URLs claimed as its own."""
+        only = os.environ.get(BUILD_LANGUAGE, "").strip()
+        locales = [item["locale"] for item in i18n.config["languages"] if item["build"]]
+        if only and only not in locales:
+            raise project_mod.ConfigError(
+                f"${BUILD_LANGUAGE}={only} is not a language of the site ({', '.join(locales)})",
+                "mkdocs.yml",
+                hint=f"unset {BUILD_LANGUAGE} to build every language",
+            )
+        if only:
+            i18n.current_language = only  # static-i18n (on_config, -100) builds this one first
+        return only
+
+    def _check_and_stage(self, project: project_mod.Project) -> None:
+        """Refuse broken sources, report translations that are not published, stage the pages."""
+        assert self.corpus is not None
         corpus = self.corpus
         errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
         source_errors = [f for f in errors if not f.path.startswith(project.translations.name + "/")]
@@ -159,15 +202,6 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if warnings:
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
         self._stage(project)
-        config.docs_dir = str(staging)
-        self.guard = Guard(corpus.hosts, theme_scripts(config.theme.dirs))
-        self.guard_file = cache_file.with_name("guard.pickle") if cache_file else None
-        self.guard.approved = load_memo(self.guard_file, self.guard.rules)
-        # The pages loaded above live until the build ends: the collector need not walk their 100 000
-        # objects again at each full collection (measured on the benchmark corpus: the collector's time
-        # in a rebuild 0.9 s -> 0.6 s, where plain MkDocs takes 0.5 s).
-        gc.freeze()
-        return config
 
     @event_priority(-150)  # the language being built is known (static-i18n, -100)
     def _localize(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -289,6 +323,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         the contact page (before the pages' Markdown, which links it)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         self.contact = contact_page(files)
+        self.short_nav = ShortNavigation(nav)
         for section in nav.items:
             if isinstance(section, Section):
                 index = next((c for c in section.children if isinstance(c, Page) and c.is_index), None)
@@ -337,6 +372,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         info = self.page_info(page, config)
         page.meta["translation_state"] = info["state"]
         context["helpcenter"] = info
+        if self.short_nav is not None:  # what the theme renders: every category, not every article
+            context["nav"] = self.short_nav.for_page(page)
         if info["state"] == "fallback":
             page.meta[SEARCH_TEXT] = self.translated_meta(info["source"], info["lang"])
         if info["state"] == "fallback" and config.site_url:
@@ -386,13 +423,13 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             return output
         i18n = config.plugins["i18n"]
         lang = i18n.current_language  # type: ignore[attr-defined]
-        if lang == i18n.default_language or not self.not_found:  # type: ignore[attr-defined]
+        if lang == i18n.default_language:  # type: ignore[attr-defined]
             self.not_found = output
             return output
         target = Path(config.site_dir) / lang / NOT_FOUND
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output, encoding="utf-8")
-        return self.not_found
+        return self.not_found or output  # one language alone: the merge keeps the default's at the root
 
     def _guarded(self, output: str, origin: Callable[[], tuple[str, list[Path]]]) -> str:
         head, sep, body = output.partition("</head>")
@@ -428,10 +465,18 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if problems:
             raise PluginError("unsafe files, removed from the site:\n  " + "\n  ".join(problems))
 
+    @event_priority(-90)  # after this language's own outputs (-50), before static-i18n builds the next (-100)
+    def _alone(self, *, config: MkDocsConfig) -> None:
+        """One language alone: static-i18n builds no other (it skips them in a nested build)."""
+        if self.only:
+            config.plugins["i18n"].building = True  # type: ignore[attr-defined]
+
     @event_priority(-150)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         """Once all languages are built: static files guarded; a page shown in Japanese claims no
         translation in the sitemap."""
+        if self.only:
+            config.plugins["i18n"].building = False  # type: ignore[attr-defined]
         if getattr(config.plugins["i18n"], "building", False):
             return
         self._guard_static(config)
@@ -450,7 +495,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             text = re.sub(
                 rf'\s*<xhtml:link rel="alternate" hreflang="{re.escape(lang)}" href="{re.escape(url)}"/>', "", text
             )
-        sitemap.write_text(text, encoding="utf-8")
+        save_sitemap(sitemap.parent, text)  # the .gz too: MkDocs wrote it with the claims removed above
+
+    on_post_build = CombinedEvent(_alone, _finish)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a source, a catalog or a data file changes; never on our own staging writes.
