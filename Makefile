@@ -42,6 +42,7 @@ bench: $(STAMP)  ## prints every figure of the README's Performance and Search s
 	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py
 	$(BIN)/python scripts/bench_search.py
+	$(BIN)/python scripts/bench_serve.py
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

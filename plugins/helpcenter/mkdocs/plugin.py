@@ -187,8 +187,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             return
         quick = self.quick
         if quick is not None:
-            changed = {rel for rel, text in staged.items() if self.previewed.get(rel) != text}
-            quick.pages = {_SUFFIX.sub(".md", rel) for rel in changed}
+            quick.files = {rel for rel, text in staged.items() if self.previewed.get(rel) != text}
         self.previewed = staged
 
     @event_priority(-150)  # the language being built is known (static-i18n, -100)
@@ -321,7 +320,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             return nav
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         chosen = lang in quick.languages
-        pages = [f for f in files.documentation_pages() if chosen and _SUFFIX.sub(".md", f.src_uri) in quick.pages]
+        pages = [f for f in files.documentation_pages() if chosen and f.src_uri in quick.files]
+        quick.built += len(pages)
         for page in nav.pages:
             if page.file not in pages:
                 page.read_source(config)

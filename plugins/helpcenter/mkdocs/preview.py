@@ -53,11 +53,13 @@ class Superseded(Exception):
 
 @dataclass
 class QuickPass:
-    """What the quick pass builds: `languages` from the browsers; `pages` (source pages, `x.md`)
-    filled by the plugin once it has staged the sources."""
+    """What the quick pass builds: `languages` from the browsers; `files`, the staged pages that
+    changed (`x.md`, `x.en.md`), from the plugin once it has staged the sources; `built` counts the
+    pages it built."""
 
     languages: set[str]
-    pages: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    built: int = 0
 
 
 class _StopNoise(logging.Filter):
@@ -124,8 +126,8 @@ class LiveBuilder:
                 self.builder()
         finally:
             self.plugin.quick = None
-        if quick.pages:
-            log.info(f"helpcenter: reloading browsers after {len(quick.pages)} page(s); building the rest")
+        if quick.built:
+            log.info(f"helpcenter: reloading browsers after {quick.built} page(s); building the rest")
             self._reload()
         if self.superseded():
             return
