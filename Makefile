@@ -44,6 +44,7 @@ bench: $(STAMP)  ## prints every figure of the README's Performance and Search s
 	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py
 	$(BIN)/python scripts/bench_search.py
+	$(BIN)/python scripts/bench_serve.py
 
 bench-quick: $(STAMP)  ## the build table of README "Performance" alone, 3 rounds (about 10 minutes)
 	$(BIN)/python scripts/bench_build.py --quick

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,9 @@ from ..pages import Corpus, PageTranslation
 from ..safety import line_of
 from ..search import SEARCH_TEXT
 from .config import HelpcenterConfig
-from .jinja import MemoryBytecodeCache
+from .jinja import MemoryBytecodeCache, share_theme_work
 from .navigation import ShortNavigation
+from .preview import LiveBuilder, QuickPass
 from .serve_errors import show_build_errors
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
@@ -109,6 +110,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.shown: dict[tuple[str, str], PageTranslation] = {}
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
         self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
+        self.theme_files: dict[Hashable, list[str]] = {}  # the theme's file list, under serve (jinja.py)
         self.guard: Guard | None = None
         self.guard_file: Path | None = None
         self.serving = False  # `mkdocs serve` injects its live-reload script inline: no CSP there
@@ -117,6 +119,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.not_found = ""  # the default language's 404 page, kept at the site root
         self.short_nav: ShortNavigation | None = None  # the navigation of the language being built
         self.only = ""  # the one language this build writes ($HELPCENTER_BUILD_LANGUAGE), or all
+        self.live: LiveBuilder | None = None  # under `mkdocs serve` (preview.py)
+        self.quick: QuickPass | None = None  # set by `live` during its quick pass
+        self.full_into: Path | None = None  # set by `live` during its full pass: the shadow site folder
+        self.previewed: dict[str, str] = {}  # staged text per file, as the last quick pass saw it
+        self.static_templates: set[str] = set()  # the theme's, while a quick pass skips them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across `mkdocs serve` rebuilds."""
@@ -134,10 +141,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if i18n is None:
             raise PluginError("helpcenter: the `i18n` plugin (mkdocs-static-i18n) must be configured after it")
         config.theme.dirs.append(str(TEMPLATES))
+        if not getattr(i18n, "building", False):  # a nested build has the outer build's theme
+            share_theme_work(config.theme, self.compiled, self.theme_files if self.serving else None)
         if THEME_CSS not in config.extra_css:
             config.extra_css.append(THEME_CSS)
         if getattr(i18n, "building", False):
             config.docs_dir = str(self.staging)  # a nested language build: pages are staged already
+            if self.live is not None:
+                self.live.stop_if_superseded()
             return config
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
@@ -149,13 +160,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         site = _site_options(config, self.source_docs)
         project = project_mod.build(root, site, Options.read(self.config), dict(i18n.config))
         cache_file = root / self.config.cache_file if self.config.cache_file else None
-        if gc.get_freeze_count():  # a `mkdocs serve` rebuild: what the last build froze (below) can go
-            gc.unfreeze()
+        if gc.get_freeze_count() and self.quick is None:  # a `mkdocs serve` rebuild: what the last build
+            gc.unfreeze()  # froze (below) can go; a quick pass (preview.py) leaves it to the full pass after it
             gc.collect()
         with stage_lock(staging.parent):  # one language's build next to the others' (helpcenter.build)
             self.corpus, self.shown, self.faq = load_checked(project, cache_file)
-            self._check_and_stage(project)
+            staged = self._check_and_stage(project)
         config.docs_dir = str(staging)
+        self._pass(config, staged)
         self.guard = Guard(self.corpus.hosts, theme_scripts(config.theme.dirs))
         # What the guard approved before: each build writes its own file (the languages' builds run side
         # by side: helpcenter.build) and reads them all (a rebuild after either kind of build).
@@ -186,8 +198,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             i18n.current_language = only  # static-i18n (on_config, -100) builds this one first
         return only
 
-    def _check_and_stage(self, project: project_mod.Project) -> None:
-        """Refuse broken sources, report translations that are not published, stage the pages."""
+    def _check_and_stage(self, project: project_mod.Project) -> dict[str, str]:
+        """Refuse broken sources, report translations that are not published, stage the pages (their
+        staged text by file)."""
         assert self.corpus is not None
         corpus = self.corpus
         errors = sorted((f for f in corpus.findings if f.level == "error"), key=lambda f: (f.path, f.line))
@@ -201,7 +214,17 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         warnings = len(corpus.findings) - len(errors)
         if warnings:
             log.info(f"helpcenter: {warnings} translation warning(s); `helpcenter check --warnings` lists them")
-        self._stage(project)
+        return self._stage(project)
+
+    def _pass(self, config: MkDocsConfig, staged: dict[str, str]) -> None:
+        """Under serve (preview.py): what a quick pass builds, or where a full pass writes."""
+        if self.full_into is not None:
+            config.site_dir = str(self.full_into)
+            return
+        quick = self.quick
+        if quick is not None:
+            quick.files = {rel for rel, text in staged.items() if self.previewed.get(rel) != text}
+        self.previewed = staged
 
     @event_priority(-150)  # the language being built is known (static-i18n, -100)
     def _localize(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -215,8 +238,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
 
     on_config = CombinedEvent(_load, _localize)
 
-    def _stage(self, project: project_mod.Project) -> None:
-        """Write the staging folder, touching only files whose content changed (no reload loops)."""
+    def _stage(self, project: project_mod.Project) -> dict[str, str]:
+        """Write the staging folder, touching only files whose content changed (no reload loops);
+        the text of each staged page."""
         assert self.corpus is not None and self.staging is not None and self.source_docs is not None
         wanted: dict[str, str] = {page: doc.render(ids=True) for page, doc in self.corpus.docs.items()}
         for (page, lang), shown in self.shown.items():
@@ -244,6 +268,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+        return wanted
 
     def words(self, lang: str) -> dict[str, str]:
         """The site's own words for readers of `lang` (site_strings: translated, or Japanese)."""
@@ -318,7 +343,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         return env
 
     @event_priority(-150)
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
+    def _name_sections(self, nav: Navigation, /, *, config: MkDocsConfig, files: Any) -> Navigation:
         """Name each category section by its index page's title, in the language being built; find
         the contact page (before the pages' Markdown, which links it)."""
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
@@ -331,22 +356,53 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
                     section.title = html.escape(title)
         return nav
 
+    @event_priority(-200)  # after every plugin that changes the navigation
+    def _quick_pages(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """A quick pass (preview.py) renders and writes only its pages: the other pages' sources are
+        read for the navigation's titles, the theme's sitemap and 404 page wait for the full pass."""
+        quick = self.quick
+        if quick is None:
+            return nav
+        lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
+        chosen = lang in quick.languages
+        pages = [f for f in files.documentation_pages() if chosen and f.src_uri in quick.files]
+        quick.built += len(pages)
+        for page in nav.pages:
+            if page.file not in pages:
+                page.read_source(config)
+                self._expand_meta(page, lang)
+        files.documentation_pages = lambda **_: pages  # type: ignore[method-assign]
+        copy_static = files.copy_static_files
+        files.copy_static_files = lambda **kw: copy_static(**{**kw, "dirty": True})  # type: ignore[method-assign]
+        self.static_templates = set(config.theme.static_templates)
+        config.theme.static_templates.clear()
+        return nav
+
+    on_nav = CombinedEvent(_name_sections, _quick_pages)
+
     @event_priority(-150)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Any) -> str:
         """Placeholders and the channel table, in the language being built."""
         assert self.corpus is not None
+        if self.live is not None:
+            self.live.stop_if_superseded()
         lang = config.plugins["i18n"].current_language  # type: ignore[attr-defined]
         expander = self.corpus.expander
-        for key in ("title", "description"):  # plain text, inserted by the theme as it is: escaped here
-            if isinstance(page.meta.get(key), str):
-                page.meta[key] = html.escape(expander.expand(page.meta[key], lang))
-        if isinstance(page.meta.get("title"), str):
-            page.title = page.meta["title"]
+        self._expand_meta(page, lang)
         if status.STATUS_MARKER in markdown:
             names = {item["locale"]: item["name"] for item in config.plugins["i18n"].config["languages"]}
             table = status.markdown_table(status.counts(self.corpus), lang, names, self.words(lang))
             markdown = markdown.replace(status.STATUS_MARKER, table)
         return expander.expand(markdown, lang) + self._ways_on(page, lang)
+
+    def _expand_meta(self, page: Page, lang: str) -> None:
+        """Placeholders in the title and description, which the theme inserts as they are: escaped."""
+        assert self.corpus is not None
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(self.corpus.expander.expand(page.meta[key], lang))
+        if isinstance(page.meta.get("title"), str):
+            page.title = page.meta["title"]
 
     def _ways_on(self, page: Page, lang: str) -> str:
         """The home page's contact section; a topic page's list of its articles (wayfinding)."""
@@ -465,6 +521,12 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         if problems:
             raise PluginError("unsafe files, removed from the site:\n  " + "\n  ".join(problems))
 
+    @event_priority(0)  # before static-i18n (-100) builds the next language, which needs them
+    def _restore_templates(self, *, config: MkDocsConfig) -> None:
+        """The theme's templates a quick pass skipped (_quick_pages)."""
+        config.theme.static_templates.update(self.static_templates)
+        self.static_templates = set()
+
     @event_priority(-90)  # after this language's own outputs (-50), before static-i18n builds the next (-100)
     def _alone(self, *, config: MkDocsConfig) -> None:
         """One language alone: static-i18n builds no other (it skips them in a nested build)."""
@@ -474,7 +536,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
     @event_priority(-150)
     def _finish(self, *, config: MkDocsConfig) -> None:
         """Once all languages are built: static files guarded; a page shown in Japanese claims no
-        translation in the sitemap."""
+        translation in the sitemap (a quick pass writes none)."""
         if self.only:
             config.plugins["i18n"].building = False  # type: ignore[attr-defined]
         if getattr(config.plugins["i18n"], "building", False):
@@ -482,6 +544,8 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self._guard_static(config)
         if self.guard is not None:
             store_memo(self.guard_file, self.guard.rules, self.guard.remembered())
+        if self.quick is not None:
+            return
         sitemap = Path(config.site_dir) / "sitemap.xml"
         if not sitemap.exists() or not config.site_url:
             return
@@ -497,7 +561,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             )
         save_sitemap(sitemap.parent, text)  # the .gz too: MkDocs wrote it with the claims removed above
 
-    on_post_build = CombinedEvent(_alone, _finish)
+    on_post_build = CombinedEvent(_restore_templates, _alone, _finish)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a source, a catalog or a data file changes; never on our own staging writes.
@@ -510,7 +574,14 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             server.watch(str(self.corpus.project.translations))
             if self.corpus.project.data.exists():
                 server.watch(str(self.corpus.project.data))
-        return show_build_errors(server)
+        i18n = config.plugins["i18n"]
+        languages = [lang.locale for lang in i18n.config["languages"]]
+        self.live = LiveBuilder(server, self, languages, i18n.default_language)  # type: ignore[attr-defined]
+        return show_build_errors(server)  # wraps the live builder: an error of either pass is shown
+
+    def on_shutdown(self) -> None:
+        if self.live is not None:
+            self.live.close()
 
 
 def helpcenter_plugin(config: MkDocsConfig, who: str) -> HelpcenterPlugin:

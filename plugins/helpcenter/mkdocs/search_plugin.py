@@ -14,7 +14,8 @@ languages and misses Japanese queries mixing kana and kanji). This plugin:
   when its build ends (on_post_build above static-i18n's -100), and the manifest is written after the
   last language (below -100, when `i18n.building` is false). Under `mkdocs serve` this happens on
   every rebuild, into the served temporary folder, which serve does not watch: indexing never sets
-  off another build.
+  off another build. A serve preview's quick pass (helpcenter.mkdocs.preview) indexes nothing: the
+  full pass after it does.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return output
         output = self._script(output, page.file.src_uri)
-        self._indexer(config).add(page.file.dest_uri, output, page.meta.get(search.SEARCH_TEXT, ""))
+        if getattr(config.plugins.get("helpcenter"), "quick", None) is None:  # a serve preview's quick pass
+            self._indexer(config).add(page.file.dest_uri, output, page.meta.get(search.SEARCH_TEXT, ""))
         return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:

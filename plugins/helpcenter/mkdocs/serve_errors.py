@@ -52,9 +52,11 @@ def with_box(page: bytes, message: str) -> bytes:
 
 
 def _reload_browsers(server: LiveReloadServer) -> None:
-    """What the server does after a good build: browsers waiting on /livereload/ reload the page."""
+    """What the server does after a good build: browsers waiting on /livereload/ reload the page (a
+    new epoch: the live builder of preview.py may already have shown the last one)."""
     with server._epoch_cond:
-        server._visible_epoch = server._wanted_epoch
+        epoch = max(server._wanted_epoch, server._visible_epoch + 1)
+        server._wanted_epoch = server._visible_epoch = epoch
         server._epoch_cond.notify_all()
 
 
@@ -103,7 +105,13 @@ class BuildErrors:
             raise
         finally:
             logging.getLogger("mkdocs").removeHandler(said)
-        self.message = None
+        self.clear()
+
+    def clear(self) -> None:
+        """A good build: the pages lose the box (the browsers reload if they showed it)."""
+        if self.message is not None:
+            self.message = None
+            _reload_browsers(self.server)
 
     def inject(self, content: bytes, epoch: int) -> bytes:
         content = self._inject(content, epoch)
