@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from deepl_server import DeepLServer  # noqa: E402
 from helpcenter import cli, inline, translate  # noqa: E402
+from helpcenter.corpus import load_corpus  # noqa: E402
 from helpcenter.glossary import load as load_glossary  # noqa: E402
-from helpcenter.pages import load_corpus  # noqa: E402
 from helpcenter.project import load as load_project  # noqa: E402
 from sitekit import seed_site_words  # noqa: E402
 

@@ -469,7 +469,7 @@ def test_from_an_article_a_reader_reaches_every_category_and_its_articles(
     browser: Browser, base: str, device: str
 ) -> None:
     """The navigation of an article lists every category, not every article (its size must not grow
-    with the number of articles: helpcenter.mkdocs.navigation); the articles are a click away, on the
+    with the number of articles: helpcenter.mkdocs_plugins.navigation); the articles are a click away, on the
     category's topic page."""
     problems: list[str] = []
     options: dict[str, Any] = (

@@ -82,7 +82,7 @@ def is_private(name: str) -> bool:
 
 def test_the_package_is_found() -> None:
     """The walk sees the modules and their imports (a wrong path would make the tests below pass on nothing)."""
-    assert {"helpcenter.cli", "helpcenter.catalog", "helpcenter.mkdocs.plugin"} <= MODULES.keys()
+    assert {"helpcenter.cli", "helpcenter.catalog", "helpcenter.mkdocs_plugins.plugin"} <= MODULES.keys()
     assert any(use.target == "helpcenter.catalog" and use.module == "helpcenter.cli" for use in USES)
 
 
@@ -130,3 +130,12 @@ def test_help_and_the_cli_docstring_name_every_command() -> None:
     text = parser.format_help()
     assert all(re.search(rf"^ +{name} +\S", text, re.M) for name in commands.choices), text
     assert all(re.search(rf"^{name} +\S", cli.__doc__ or "", re.M) for name in commands.choices), cli.__doc__
+
+
+def test_the_readme_code_map_names_every_module_and_no_other() -> None:
+    """A newcomer finds each module in the README's code map, and nothing that no longer exists."""
+    readme = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Code map", 1)[1].split("\n## ", 1)[0]
+    mapped = set(re.findall(r"^\| `([\w/]+\.py)` \|", section, flags=re.M))
+    modules = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    assert mapped == modules, f"missing from the map: {sorted(modules - mapped)}; gone: {sorted(mapped - modules)}"

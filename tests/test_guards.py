@@ -16,7 +16,7 @@ import yaml
 import sitekit
 from conftest import article, make_project
 from helpcenter import cache
-from helpcenter.pages import load_page
+from helpcenter.corpus import load_page
 from helpcenter.project import Project
 from helpcenter.project import load as load_project
 

@@ -13,9 +13,10 @@ import pytest
 
 from conftest import article, make_project
 from helpcenter import incidents
+from helpcenter.corpus import Corpus, load_corpus
 from helpcenter.faq import faq_jsonld, page_faq
 from helpcenter.incidents import IncidentError
-from helpcenter.pages import Corpus, PageTranslation, load_corpus
+from helpcenter.policy import PageTranslation
 from helpcenter.project import load
 
 SCHEMAS = Path(incidents.__file__).parent / "schemas"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import Run, article, make_project
-from helpcenter.mkdocs.config import HelpcenterConfig
+from helpcenter.mkdocs_plugins.config import HelpcenterConfig
 from helpcenter.options import FORMALITY, Options
 from helpcenter.project import load as load_project
 

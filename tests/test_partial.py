@@ -12,12 +12,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from helpcenter import pages
+from helpcenter import catalog, policy
 from helpcenter.catalog import Merged, State, merge
 from helpcenter.guard import Guard
 from helpcenter.project import Language
 from helpcenter.safety import Renderer
-from helpcenter.segment import parse
+from helpcenter.segment import Document, parse
 from sitekit import SMALL, copy_site, run
 
 PAGE = "security/two-factor-setup"  # a strict (security) article, fully reviewed in the repository
@@ -130,7 +130,7 @@ def pagefind_content(bundle: Path, url: str) -> str:
     raise AssertionError(f"{url} is not in {bundle}")
 
 
-def strict_page(entries: dict[str, tuple[str, bool]]) -> tuple[pages.Document, Merged]:
+def strict_page(entries: dict[str, tuple[str, bool]]) -> tuple[Document, Merged]:
     """A page whose catalog holds `entries` (Japanese -> (translation, reviewed))."""
     source = "---\ntitle: 題名\n---\n\n## 見出し\n\n段落一。\n\n段落二。\n\n| 列 |\n| --- |\n| セル |\n"
     doc = parse("security/x.md", source)
@@ -144,19 +144,19 @@ def test_only_reviewed_units_are_shown_and_nothing_reviewed_means_the_whole_page
     lang = Language("en", "English", "EN-US")
     reviewed = {"題名": ("Title", True), "見出し": ("Heading", True), "段落一。": ("One.", True)}
     doc, merged = strict_page({**reviewed, "段落二。": ("Two (machine).", False), "セル": ("Cell", True)})
-    shown = pages.translate_page(doc, merged, lang, strict=True)
+    shown = policy.publish_page(doc, merged, lang, strict=True)
     assert shown.state == "partial" and shown.text is not None
     assert "Two (machine)." not in shown.text
     assert '<span class="hc-untranslated" lang="ja">段落二。</span>' in shown.text
     assert "One." in shown.text and "| Cell |" in shown.text
     assert [s.title for s in shown.stale_sections] == ["Heading"]
     doc, merged = strict_page({"段落一。": ("One.", False)})
-    assert pages.translate_page(doc, merged, lang, strict=True).state == "fallback"
+    assert policy.publish_page(doc, merged, lang, strict=True).state == "fallback"
     doc, merged = strict_page({"題名": ("Title", True)})  # a translated title alone: still a Japanese page
-    assert pages.translate_page(doc, merged, lang, strict=True).state == "fallback"
+    assert policy.publish_page(doc, merged, lang, strict=True).state == "fallback"
     doc, merged = strict_page({k: (v, True) for k, (v, _) in {**reviewed, "段落二。": ("Two.", True)}.items()})
-    assert merged.entries and State.MISSING in {pages.catalog.state(e) for e in merged.entries}  # the cell is new
-    assert pages.translate_page(doc, merged, lang, strict=True).state == "partial"
+    assert merged.entries and State.MISSING in {catalog.state(e) for e in merged.entries}  # the cell is new
+    assert policy.publish_page(doc, merged, lang, strict=True).state == "partial"
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_a_held_unit_is_marked_japanese_in_every_kind_of_block_and_passes_the_gu
     source = markdown.format("日本語の**文**")
     doc = parse("x.md", source)
     (index,) = [i for i, u in enumerate(doc.units) if "日本語" in u.text]
-    text = doc.render({index: pages.held(doc.units[index], "ja")})
+    text = doc.render({index: policy.held(doc.units[index], "ja")})
     renderer = Renderer(
         ["admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences", "pymdownx.tabbed", "toc"],
         {"pymdownx.tabbed": {"alternate_style": True}},

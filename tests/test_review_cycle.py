@@ -15,7 +15,7 @@ import pytest
 from conftest import Run, article, make_project
 from deepl_server import DeepLServer
 from helpcenter import catalog, cli
-from helpcenter.pages import Corpus, load_corpus
+from helpcenter.corpus import Corpus, load_corpus
 from helpcenter.project import load as load_project
 from helpcenter.segment import parse
 

@@ -66,7 +66,7 @@ def test_edits_to_sources_and_catalogs_are_served_after_reload(server: tuple[Pat
     assert not any((root / "docs").rglob("*.en.md")), "nothing is generated into docs/"
 
 
-# --- the live preview in a browser (helpcenter.mkdocs.preview): a quick pass, then the full build ---
+# --- the live preview in a browser (helpcenter.mkdocs_plugins.preview): a quick pass, then the full build ---
 
 MD_ANCHOR = "パスワードが漏れてしまっても、"  # a plain Japanese paragraph of PAGE, the same in its English PO entry
 

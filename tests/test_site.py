@@ -214,7 +214,7 @@ def test_templates_compiled_for_one_language_serve_the_next_and_an_edit_is_compi
     has its own Jinja environment) and serve's rebuilds; a writer's edit to a template still shows."""
     from jinja2 import Environment, FileSystemLoader
 
-    from helpcenter.mkdocs.jinja import MemoryBytecodeCache
+    from helpcenter.mkdocs_plugins.jinja import MemoryBytecodeCache
 
     cache = MemoryBytecodeCache()
     (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")

@@ -31,9 +31,9 @@ import deepl_server  # tests/ is on sys.path (no __init__.py)
 from conftest import GLOSSARY, Run, article, make_project, write_mkdocs_yml
 from deepl_server import DEFAULT_CHARACTER_LIMIT, DeepLServer
 from helpcenter import catalog, inline, report
+from helpcenter.corpus import load_corpus
 from helpcenter.glossary import Glossary
 from helpcenter.glossary import load as load_glossary
-from helpcenter.pages import load_corpus
 from helpcenter.project import load as load_project
 from helpcenter.strings import SHOWN_AS, source
 

@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import catalog, links, qa
+from .corpus import Corpus, LoadedPage, add_page, empty_corpus, file_findings, load_page
 from .faq import FaqItem, page_faq
-from .pages import Corpus, LoadedPage, PageTranslation, add_page, empty_corpus, file_findings, load_page
+from .policy import PageTranslation
 from .project import Project
 
 FORMAT = 4

@@ -41,9 +41,9 @@ from . import (
     verify_cli,
 )
 from .commands import err, out
+from .corpus import Corpus
 from .errors import HelpcenterError, read_text
 from .glossary import load as load_glossary
-from .pages import Corpus, po_path
 from .project import Project
 from .project import load as load_project
 from .segment import FrontMatterError, parse
@@ -245,7 +245,7 @@ def _approve(args: argparse.Namespace, project: Project) -> int:
         for lang_code, page in sorted({(i.lang, i.page) for i in approved}):
             po = corpus.merged[page, lang_code].po
             catalog.set_reviewer(po, reviewer)
-            catalog.save(po, po_path(project, lang_code, page))
+            catalog.save(po, catalog.catalog_path(project.translations, lang_code, page))
     for item in approved:
         where = f"{item.where} [{item.lang}] {item.state.value} ({review.po_where(corpus, item)})"
         out.print(f"approved {where}: {item.entry.msgstr[:60]}", markup=False)
@@ -283,7 +283,7 @@ def cmd_import(args: argparse.Namespace, project: Project) -> int:
                 )
             merged = corpus.merged[page, lang.code]
             total += importer.apply(merged, aligned, args.translator)
-            catalog.save(merged.po, po_path(project, lang.code, page))
+            catalog.save(merged.po, catalog.catalog_path(project.translations, lang.code, page))
     out.print(f"imported {total} unit(s) as human translations by {args.translator}")
     return 0
 

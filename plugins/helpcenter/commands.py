@@ -13,8 +13,8 @@ import argparse
 from rich.console import Console
 
 from . import catalog, site_strings
+from .corpus import Corpus, load_corpus
 from .errors import HelpcenterError
-from .pages import Corpus, load_corpus
 from .project import Language, Project
 
 out = Console(highlight=False, soft_wrap=True)

@@ -19,8 +19,8 @@ from markdown_it.token import Token
 
 from .markdown import parser
 from .meta import page_kind
-from .pages import HELD_CLASS
 from .placeholders import Expander
+from .policy import HELD_CLASS
 from .segment import Document
 
 _ATTRS = re.compile(r"\s*\{\s*([^{}]*)\}\s*$")

@@ -25,11 +25,12 @@ from typing import Any
 
 import yaml
 
+from .corpus import Corpus
 from .errors import HelpcenterError
 from .faq import FaqItem, faq_anchors, page_faq
 from .meta import closest, page_kind
-from .pages import Corpus, PageTranslation
 from .placeholders import Expander
+from .policy import PageTranslation
 from .segment import YAML_LOADER, Document
 
 HUB_FOLDER = "incidents"

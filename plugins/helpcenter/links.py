@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from . import catalog
+from .corpus import Corpus
 from .errors import HelpcenterError, display, read_text
 from .meta import Finding
-from .pages import Corpus
 from .segment import Document, parse
 
 #: Link targets: `[text](target "title")`, `![alt](target)`, `[ref]: target`, `href=`/`src=` in HTML.

@@ -1,7 +1,7 @@
 """The `helpcenter` plugin's options in mkdocs.yml: names, types, defaults and allowed values, once.
 
 The command line reads mkdocs.yml without MkDocs and checks the options here, naming the line of a
-wrong value; the MkDocs plugin's typed config (mkdocs/config.py) takes its defaults and allowed
+wrong value; the MkDocs plugin's typed config (mkdocs_plugins/config.py) takes its defaults and allowed
 values from here, so the build and the commands can never read the same file differently.
 """
 

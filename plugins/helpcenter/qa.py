@@ -18,11 +18,11 @@ import polib
 
 from . import catalog, links, safety
 from .catalog import Merged
+from .corpus import Corpus, is_plain_text
 from .findings import Finding
 from .glossary import Glossary, GlossaryError
 from .glossary import load as _load_glossary
 from .markdown import parser
-from .pages import Corpus, is_plain_text
 from .project import Project
 from .safety import Renderer
 from .segment import Document, has_text

@@ -11,8 +11,8 @@ import polib
 
 from . import catalog
 from .catalog import State
+from .corpus import Corpus
 from .errors import HelpcenterError, display
-from .pages import Corpus
 from .segment import Unit
 from .site_strings import SITE
 from .strings import SHOWN_AS

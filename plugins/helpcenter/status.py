@@ -8,7 +8,7 @@ from typing import Any
 
 from . import catalog
 from .catalog import State
-from .pages import Corpus
+from .corpus import Corpus
 from .site_strings import SITE
 from .strings import SHOWN_AS
 

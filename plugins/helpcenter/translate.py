@@ -31,9 +31,9 @@ from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
 from . import catalog, inline, locks, site_strings
 from .catalog import State
+from .corpus import Corpus
 from .errors import HelpcenterError, display
 from .glossary import Glossary
-from .pages import Corpus, po_path
 from .project import Language
 
 N = TypeVar("N", int, float)
@@ -288,7 +288,7 @@ class Saver:
                 self._save(page)
 
     def _save(self, page: str) -> None:
-        path = po_path(self.corpus.project, self.lang, page)
+        path = catalog.catalog_path(self.corpus.project.translations, self.lang, page)
         where = display(path, self.corpus.project.root)
         try:
             on_disk = catalog.load(path, self.lang, page, where)

@@ -7,7 +7,7 @@ does not help with `navigation.sections`, which shows every category's articles.
 
 Here a page's navigation holds every category (its topic page, `navigation.indexes`) and, in the
 page's own category, only the page itself; a topic page keeps all its articles (it lists them in its
-text too, helpcenter.mkdocs.wayfinding). A reader on an article reaches every category from the
+text too, helpcenter.mkdocs_plugins.wayfinding). A reader on an article reaches every category from the
 navigation (desktop sidebar, phone drawer) and every article from its category's topic page.
 MkDocs' own navigation (page.parent, previous/next, the sitemap) is left as it is: only what the
 theme renders changes.

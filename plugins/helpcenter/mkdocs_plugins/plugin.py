@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -38,12 +37,13 @@ from .. import status
 from ..build import BUILD_LANGUAGE, save_sitemap
 from ..cache import Faq, load_checked, load_memo, store_memo
 from ..catalog import catalog_path
+from ..corpus import Corpus
 from ..errors import ConfigError, HelpcenterError, display
 from ..guard import Guard, protect, theme_scripts
 from ..locks import stage_lock
 from ..meta import page_kind
 from ..options import Options
-from ..pages import Corpus, PageTranslation
+from ..policy import PageTranslation
 from ..safety import line_of
 from ..search import SEARCH_TEXT
 from .config import HelpcenterConfig

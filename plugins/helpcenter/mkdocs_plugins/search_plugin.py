@@ -14,7 +14,7 @@ languages and misses Japanese queries mixing kana and kanji). This plugin:
   when its build ends (on_post_build above static-i18n's -100), and the manifest is written after the
   last language (below -100, when `i18n.building` is false). Under `mkdocs serve` this happens on
   every rebuild, into the served temporary folder, which serve does not watch: indexing never sets
-  off another build. A serve preview's quick pass (helpcenter.mkdocs.preview) indexes nothing: the
+  off another build. A serve preview's quick pass (helpcenter.mkdocs_plugins.preview) indexes nothing: the
   full pass after it does.
 """
 
@@ -25,7 +25,6 @@ import re
 from pathlib import Path
 
 from material.plugins.search.plugin import SearchIndex
-
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig

@@ -15,7 +15,6 @@ from typing import Any
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
-
 from mkdocs.theme import Theme
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, TemplateNotFound
-
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig

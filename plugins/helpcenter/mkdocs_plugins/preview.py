@@ -34,9 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import mkdocs_static_i18n.plugin as i18n_plugin
-
 import mkdocs.utils
+import mkdocs_static_i18n.plugin as i18n_plugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 
