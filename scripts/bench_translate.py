@@ -165,6 +165,7 @@ def write_project(root: Path, articles: int, seed: int) -> list[str]:
     i18n = "\n".join(f"        - {{locale: {code}, name: {code}, build: true}}" for code in LANGUAGES)
     (root / "mkdocs.yml").write_text(
         f"""site_name: ベンチマーク
+site_url: https://help.example/  # names the DeepL glossaries (project_id)
 docs_dir: docs
 theme: {{name: material, language: ja}}
 plugins:
