@@ -54,6 +54,8 @@ from .serve_errors import show_build_errors
 from .wayfinding import NOT_FOUND, SCRIPT, contact_page, home_contact, site_context, topic_articles
 
 log = logging.getLogger("mkdocs.plugins.helpcenter")
+_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)  # a sitemap entry and its URL
+_ALTERNATE = re.compile(r'\s*<xhtml:link rel="alternate" hreflang="([^"]*)" href="([^"]*)"/>')
 TEMPLATES = Path(__file__).parent / "templates"
 THEME_CSS = "helpcenter/theme.css"  # accessibility fixes to Material's defaults (a theme dir file, copied to the site)
 STAGING_MARK = ".helpcenter-staging"  # in a staging folder the plugin created: its contents are the plugin's
@@ -551,14 +553,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             return
         text = sitemap.read_text(encoding="utf-8")
         root = config.site_url.rstrip("/") + "/"
-        for (page, lang), shown in self.shown.items():
-            if shown.text is not None:
-                continue
-            url = root + lang + "/" + _url(page)
-            text = re.sub(rf"\s*<url>\s*<loc>{re.escape(url)}</loc>.*?</url>", "", text, flags=re.S)
-            text = re.sub(
-                rf'\s*<xhtml:link rel="alternate" hreflang="{re.escape(lang)}" href="{re.escape(url)}"/>', "", text
-            )
+        # One pass over the sitemap for all pages shown in Japanese (a pass per page cost 0.8 s for
+        # 36 such pages of the benchmark's 1,048).
+        claims = {root + lang + "/" + _url(page): lang for (page, lang), s in self.shown.items() if s.text is None}
+        text = _ENTRY.sub(lambda m: "" if m.group(1) in claims else m.group(0), text)
+        text = _ALTERNATE.sub(lambda m: "" if claims.get(m.group(2)) == m.group(1) else m.group(0), text)
         save_sitemap(sitemap.parent, text)  # the .gz too: MkDocs wrote it with the claims removed above
 
     on_post_build = CombinedEvent(_restore_templates, _alone, _finish)
