@@ -47,7 +47,7 @@ bench: $(STAMP)  ## prints every figure of the README's Performance and Search s
 	$(BIN)/python scripts/bench_serve.py
 
 bench-quick: $(STAMP)  ## the build table of README "Performance" alone, 3 rounds (about 10 minutes)
-	$(BIN)/python scripts/bench_build.py --quick
+	$(BIN)/python scripts/bench_build.py --quick --untranslated 10
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
