@@ -39,6 +39,8 @@ import mkdocs_static_i18n.plugin as i18n_plugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 
+from .serve_errors import reload_browsers
+
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 POLL_SECONDS = 0.1  # serve polls the watched files every 0.5 s: up to half the one-second budget
 VIEWER_SECONDS = 90  # a browser's live-reload poll is renewed every 60 s while the page is open
@@ -130,7 +132,7 @@ class LiveBuilder:
             errors.clear()  # the quick pass built: the last error is gone from the pages it reloads
         elif quick.built:
             log.info(f"helpcenter: reloading browsers after {quick.built} page(s); building the rest")
-            self._reload()
+            reload_browsers(self.server)
         if self.superseded():
             return
         self._full()
@@ -151,15 +153,7 @@ class LiveBuilder:
             build_log.removeFilter(self.noise)
         changed = _move_changed(self.shadow, Path(self.server.root))
         if any(_page_file(p) in changed for p in self.viewed()):
-            self._reload()
-
-    def _reload(self) -> None:
-        """What serve's loop does after a build: browsers polling for a newer epoch reload."""
-        server = self.server
-        with server._epoch_cond:
-            epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
-            server._wanted_epoch = server._visible_epoch = epoch
-            server._epoch_cond.notify_all()
+            reload_browsers(self.server)
 
     def close(self) -> None:
         shutil.rmtree(self.shadow, ignore_errors=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from collections.abc import Callable
 
 from mkdocs.exceptions import MkDocsException
@@ -51,11 +52,11 @@ def with_box(page: bytes, message: str) -> bytes:
     return page[:at] + box(message) + page[at:]
 
 
-def _reload_browsers(server: LiveReloadServer) -> None:
+def reload_browsers(server: LiveReloadServer) -> None:
     """What the server does after a good build: browsers waiting on /livereload/ reload the page (a
     new epoch: the live builder of preview.py may already have shown the last one)."""
     with server._epoch_cond:
-        epoch = max(server._wanted_epoch, server._visible_epoch + 1)
+        epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
         server._wanted_epoch = server._visible_epoch = epoch
         server._epoch_cond.notify_all()
 
@@ -101,7 +102,7 @@ class BuildErrors:
             return  # the server reloads the browsers, as after a good build: they show the error
         except Exception as exc:  # a bug: the server prints its traceback; the browser says what it was
             self.message = said.text(exc) + f"\n{type(exc).__name__}: {exc}"
-            _reload_browsers(self.server)
+            reload_browsers(self.server)
             raise
         finally:
             logging.getLogger("mkdocs").removeHandler(said)
@@ -111,7 +112,7 @@ class BuildErrors:
         """A good build: the pages lose the box (the browsers reload if they showed it)."""
         if self.message is not None:
             self.message = None
-            _reload_browsers(self.server)
+            reload_browsers(self.server)
 
     def inject(self, content: bytes, epoch: int) -> bytes:
         content = self._inject(content, epoch)
