@@ -131,7 +131,7 @@ def test_search_finds_the_page_in_the_readers_language(
 
 def test_pages_shown_in_japanese_are_found_in_japanese_and_marked(page: Page, base: str, site: Path) -> None:
     manifest = json.loads((site / "pagefind/helpcenter.json").read_text(encoding="utf-8"))
-    assert manifest["fallback"] == {"ko": {"bundle": "fallback/ko/", "urls": [f"/ko/{FALLBACK_PAGE}"]}}
+    assert manifest["fallback"] == {"ko": {"pages": {f"/ko/{FALLBACK_PAGE}": f"/{FALLBACK_PAGE}"}}}
     box = SearchBox(page)
     box.open(base + "ko/")
     results = box.query(FALLBACK_TITLE)
@@ -139,6 +139,7 @@ def test_pages_shown_in_japanese_are_found_in_japanese_and_marked(page: Page, ba
     assert results[0]["href"].removeprefix(base).split("?")[0] == f"ko/{FALLBACK_PAGE}"
     assert results[0]["tag"] == "日本語" and results[0]["lang"] == "ja"
     assert all(r["tag"] == "日本語" for r in results), "Japanese text is only in the Japanese bundle"
+    assert len({r["href"] for r in results}) == len(results), "a page is listed once"
     page.locator(".md-search-result__item a").first.click()
     page.wait_for_url(re.compile(f"/ko/{FALLBACK_PAGE}"))
     assert page.locator(".hc-notice--fallback").is_visible()
@@ -361,6 +362,7 @@ def test_a_page_shown_in_japanese_is_found_by_the_readers_words(page: Page, base
     results = box.query(FALLBACK_KO_TITLE)
     top = [r for r in results[:3] if r["href"].removeprefix(base).split("?")[0] == f"ko/{FALLBACK_PAGE}"]
     assert top and top[0]["tag"] == "日本語", results
+    assert top[0]["title"].endswith(FALLBACK_TITLE) and top[0]["lang"] == "ja", "the title of the page shown"
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from playwright.sync_api import Browser
 from selectolax.lexbor import LexborHTMLParser
 
+from browserkit import SearchBox, serve
 from deepl_server import DeepLServer
 from helpcenter import site_strings
 from sitekit import SMALL, copy_site, run
@@ -81,7 +83,8 @@ def assert_no_english(site: Path, english: list[str]) -> None:
         assert not found, f"{page.relative_to(site)}: English from our plugins: {found[:3]}"
 
 
-def test_before_translating_our_words_are_japanese_and_never_false(project: Path) -> None:
+@pytest.mark.browser
+def test_before_translating_our_words_are_japanese_and_never_false(project: Path, browser: Browser) -> None:
     check = run(["helpcenter", "check"], project)
     assert check.returncode == 1
     assert re.search(
@@ -96,6 +99,19 @@ def test_before_translating_our_words_are_japanese_and_never_false(project: Path
     notice = fallback.css_first('[data-notice="fallback"]')
     assert notice is not None
     assert notice.text(strip=True).startswith("このページはまだTiếng Việtに翻訳されていない"), notice.text()
+
+    # no page of vi is translated, so it has no search bundle: its readers search the Japanese one
+    assert not (site / "pagefind/vi").exists()
+    title = LexborHTMLParser((site / "security/two-factor-setup/index.html").read_text(encoding="utf-8"))
+    query = title.css_first("article h1").text(deep=False).strip()
+    with serve(site) as base:
+        page = browser.new_page()
+        box = SearchBox(page)
+        box.open(base + "vi/")
+        results = box.query(query)
+        page.close()
+    assert results and results[0]["href"].removeprefix(base).split("?")[0] == "vi/security/two-factor-setup/"
+    assert all(r["href"].removeprefix(base).startswith("vi/") and r["tag"] == "日本語" for r in results), results
 
 
 def test_one_translate_run_gives_every_vi_page_our_words_in_vietnamese(project: Path, server: DeepLServer) -> None:

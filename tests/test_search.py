@@ -51,7 +51,7 @@ def test_pagefind_reads_the_language_and_the_article_only() -> None:
     assert "navigation" not in indexed
 
 
-def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path: Path) -> None:
+def test_each_language_is_indexed_and_a_page_shown_in_japanese_is_indexed_once(tmp_path: Path) -> None:
     site = tmp_path / "site"
     write(site, "index.html", page("ja", "ホーム", "ヘルプセンターへようこそ。"))
     write(site, "support/index.html", page("ja", "対応言語", "サポート窓口は四つの言語に対応しています。"))
@@ -70,16 +70,30 @@ def test_each_language_is_indexed_and_fallbacks_go_to_their_own_bundle(tmp_path:
         "default": "ja",
         "name": "日本語",
         "spaced": ["ja", "zh"],
-        "fallback": {"en": {"bundle": "fallback/en/", "urls": ["/en/support/"]}},
+        "fallback": {"en": {"pages": {"/en/support/": "/support/"}}},
         "vocabulary": {},
     }
-    for lang, count in {"ja": 2, "en": 1}.items():  # a bundle per language, loaded by its pages' search.js
+    # a bundle per language, loaded by its pages' search.js; the page shown in Japanese is in the
+    # Japanese one, once (in the English one only by its English title, which it has not here)
+    for lang, count in {"ja": 2, "en": 1}.items():
         assert entry_counts(site / "pagefind" / lang) == {lang: count}
         assert (site / "pagefind" / lang / "pagefind.js").exists()
         assert not (site / "pagefind" / lang / "pagefind-ui.js").exists()  # Material's search box is the UI
-    assert entry_counts(site / "pagefind/fallback/en") == {"ja": 1}
-    assert not (site / "pagefind/fallback/en/pagefind.js").exists()  # the language bundle's code reads it
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["en", "helpcenter.json", "ja"]
+    assert any((site / "pagefind/ja/filter").iterdir())  # shown:en, which English searches are limited to
     assert set(search.bundle_bytes(site)) == {"ja", "en"}
+
+
+def test_a_page_shown_in_japanese_is_filtered_into_the_languages_that_show_it() -> None:
+    indexed = search.indexable(page("ja", "対応言語", "本文"), shown_in=["en", "zh-Hant"])
+    assert '<span data-pagefind-filter="shown:en"></span><span data-pagefind-filter="shown:zh-hant"></span>' in indexed
+    stub = search.stub(
+        page("en", '対応言語<a class="headerlink" href="#x">¶</a>', "本文は日本語です。", "fallback"),
+        "Supported languages <script>",
+    )
+    assert '<h1 data-pagefind-ignore="index">対応言語</h1>' in stub  # the title shown, indexed in Japanese only
+    assert '<p data-pagefind-weight="7">Supported languages &lt;script&gt;</p>' in stub
+    assert "本文" not in stub
 
 
 def test_a_rebuild_replaces_the_bundles_and_drops_what_is_no_longer_built(tmp_path: Path) -> None:
@@ -88,8 +102,10 @@ def test_a_rebuild_replaces_the_bundles_and_drops_what_is_no_longer_built(tmp_pa
     write(site, "en/index.html", page("en", "Home", "Welcome.", "fallback"))
     write(site, "ko/index.html", page("ko", "홈", "환영합니다."))
     search.build(site, default="ja")
-    assert (site / "pagefind/fallback/en").is_dir() and (site / "pagefind/ko").is_dir()
+    assert (site / "pagefind/ko").is_dir()
+    assert not (site / "pagefind/en").exists()  # nothing in English: English readers search the Japanese bundle
     write(site, "pagefind/pagefind.js", "// a bundle of an older layout")
+    write(site, "pagefind/fallback/en/pagefind-entry.json", "{}")
 
     write(site, "en/index.html", page("en", "Home", "Welcome, now translated."))  # reviewed now
     (site / "ko/index.html").unlink()  # Korean no longer built

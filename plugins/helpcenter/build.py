@@ -8,7 +8,7 @@ moves the parts into the site and writes what spans the languages:
 
 - `sitemap.xml` (and `.gz`): every language's entries, in the languages' order;
 - the root `404.html`: the default language's (each language keeps its own in `/<lang>/404.html`);
-- the search manifest (`pagefind/helpcenter.json`): the fallback bundles of every language.
+- the search manifest (`pagefind/helpcenter.json`): every language's pages shown in Japanese.
 
 Everything else is one language's own (its pages, `faq.json`, `incidents.json`, `channels.json`,
 search bundles, the translation-status page) or the same in every part (theme files). The same
@@ -161,7 +161,7 @@ def save_sitemap(site: Path, text: str) -> None:
 
 
 def _write_manifest(path: Path, manifests: list[dict[str, Any]]) -> None:
-    """The search manifest with the fallback bundles of every language (each part names its own)."""
+    """The search manifest with every language's pages shown in Japanese (each part names its own)."""
     fallback: dict[str, Any] = {}
     for manifest in manifests:
         fallback.update(manifest.get(FALLBACK, {}))

@@ -8,10 +8,16 @@ that language is built.
 
 Why fallbacks are special: a page served in Japanese under /en/ (no published translation) says
 `<html lang="en">`. Indexed as it is, its Japanese text would land in the English index, segmented as
-English. Such pages are left out of the language's bundle and indexed as Japanese (`force_language`)
-into a small bundle per language (`<bundle>/fallback/<lang>/`), which the browser merges into that
-language's searches and marks as Japanese (templates/helpcenter/search.js). `<bundle>/helpcenter.json`
-tells the browser which of these exist and which URLs they hold.
+English. Its text is the Japanese page's text, which the Japanese bundle already holds: that page is
+indexed with a filter `shown:en` (one per language that shows it), and the browser merges the
+Japanese bundle into English searches limited to that filter, sending its results to the /en/ URL,
+marked as Japanese (templates/helpcenter/search.js). So a page shown in Japanese is indexed once,
+whatever the number of languages that show it (indexed again per language, as Japanese, it made 10 %
+of untranslated pages cost 10 % more build time, measured). In its own language's bundle it is only
+a stub: its title in Japanese (not indexed) and its title and description in the reader's language
+where translated (SEARCH_TEXT), so that the reader's words find it too; a language with no bundle
+(nothing translated yet) searches the Japanese one. `<bundle>/helpcenter.json` tells the browser
+which pages each language shows in Japanese, and their Japanese URLs.
 
 Why Chinese and Japanese are indexed character by character: with words, Pagefind needs the reader's
 browser to cut the query into the same words as its dictionary cut the page at build time. They often
@@ -40,7 +46,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +77,10 @@ MANIFEST = "helpcenter.json"
 # page.meta key of a page shown in the default language: its title and description in the reader's
 # language, where translated, indexed with it so that the reader's words find it (Indexer.add)
 SEARCH_TEXT = "helpcenter_search_text"
-FALLBACK = "fallback"  # the folder of the bundles of pages shown in the default language
+# page.meta key of a default-language page: the languages that show it as it is (see above)
+SHOWN_IN = "helpcenter_shown_in"
+SHOWN = "shown"  # the Pagefind filter that holds them
+FALLBACK = "fallback"  # the manifest's key of the pages shown in the default language
 SCRATCH_ROOM = 512 * 2**20  # free bytes /dev/shm needs to stage pages in memory
 NICE = 10  # how much lower Pagefind's CPU priority is than the build's (see Indexer._run)
 SPACED = ("ja", "zh")  # languages indexed character by character (see above)
@@ -89,13 +98,13 @@ UNUSED = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
-# A merged bundle is read by the main bundle's code: only its entry, meta, index and fragments are used.
 ENTRY = "pagefind-entry.json"  # the bundle's index of languages, which the browser loads first
-MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|index|fragment)$")
 
 _LANG = re.compile(r"<html[^>]*\slang=\"([^\"]+)\"")
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _STATE = re.compile(r'data-translation-state="([a-z]+)"')
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
 
 
 class SearchIndexError(HelpcenterError):
@@ -175,9 +184,10 @@ def _space_run(run: re.Match[str]) -> str:
     return " ".join(run.group())
 
 
-def indexable(html_text: str, extra: str = "") -> str:
-    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR), and `extra`
-    text weighted as a title (see SEARCH_TEXT), in a copy: readers never see it.
+def indexable(html_text: str, extra: str = "", shown_in: Iterable[str] = ()) -> str:
+    """What Pagefind reads of a page: its `<html lang>` and its article (ROOT_SELECTOR), `extra`
+    text weighted as a title (see SEARCH_TEXT), and a filter for each language in `shown_in` (see
+    SHOWN_IN), in a copy: readers never see it.
 
     The rest of a page, mostly navigation, is several times the article's size; Pagefind ignores it
     anyway, but would parse it.
@@ -188,10 +198,35 @@ def indexable(html_text: str, extra: str = "") -> str:
     if end < 0 or html_tag is None:
         return html_text
     article = html_text[start : end + len("</article>")]
+    at = article.index(">") + 1
+    added = "".join(f'<span data-pagefind-filter="{SHOWN}:{html.escape(lang.lower())}"></span>' for lang in shown_in)
     if extra:
-        at = article.index(">") + 1
-        article = f'{article[:at]}<p data-pagefind-weight="7">{html.escape(extra)}</p>{article[at:]}'
-    return f'{html_tag.group()}<head><meta charset="utf-8"></head><body>{article}</body></html>\n'
+        added += f'<p data-pagefind-weight="7">{html.escape(extra)}</p>'
+    return _document(html_tag.group(), article[:at] + added + article[at:])
+
+
+def stub(html_text: str, extra: str) -> str:
+    """What the bundle of a page's own language holds of a page shown in the default language: its
+    title, for the result (not indexed: the default language's bundle has it), and `extra`, its title
+    and description in the page's language where translated (see SEARCH_TEXT)."""
+    html_tag = _HTML_TAG.search(html_text)
+    start = html_text.find(_ROOT_START)
+    h1 = _H1.search(html_text, max(start, 0))
+    title = html.unescape(_MARKUP.sub("", _HEADERLINK.sub("", h1.group(1)))).strip() if h1 else ""
+    article = (
+        f'<article class="md-content__inner"><h1 data-pagefind-ignore="index">{html.escape(title)}</h1>'
+        f'<p data-pagefind-weight="7">{html.escape(extra)}</p></article>'
+    )
+    return _document(html_tag.group() if html_tag else "<html>", article)
+
+
+def _document(html_tag: str, article: str) -> str:
+    return f'{html_tag}<head><meta charset="utf-8"></head><body>{article}</body></html>\n'
+
+
+def original_url(url: str) -> str:
+    """The URL of the default language's page that `url` (under /<lang>/) shows."""
+    return "/" + url.lstrip("/").partition("/")[2]
 
 
 class Indexer:
@@ -204,8 +239,9 @@ class Indexer:
     Each language has its own bundle, `out/<lang>/` (`<lang>` as in `<html lang>`, lower case), so a
     language's bundle is written as soon as its pages are indexed (one bundle for all languages could
     only be written after the last one: measured, that alone was 1.2 s of waiting at the end of a
-    1048-page build). Pages shown in the default language under another language's URL (state
-    "fallback") go to `out/fallback/<lang>/`, indexed as the default language.
+    1048-page build). A page shown in the default language under another language's URL (state
+    "fallback") is a stub in its language's bundle; the default language's page is indexed with a
+    filter naming that language (see the module's docstring).
     """
 
     def __init__(
@@ -224,8 +260,11 @@ class Indexer:
         self.start = time.monotonic()
         self.tmp = Path(tempfile.mkdtemp(prefix="helpcenter-search-", dir=_scratch()))
         self.batch = 0
-        self.pending: set[str] = set()  # groups (bundle paths under `out`) with pages staged since the last flush
+        self.pending: set[str] = set()  # groups (bundles under `out`: languages) with pages staged since the last flush
         self.pages: dict[str, list[Page]] = {}  # every page staged, by group
+        self.fallbacks: dict[
+            str, dict[str, str]
+        ] = {}  # by group: URL of each page shown in the default language -> its original
         self.jobs: list[concurrent.futures.Future[tuple[str, int]]] = []
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, name="helpcenter-search", daemon=True)
@@ -233,7 +272,6 @@ class Indexer:
         # each group's index, opened when its first page is staged (so not waited for at its flush)
         self.indexes: dict[str, concurrent.futures.Future[tuple[PagefindIndex, asyncio.Lock]]] = {}
         self.written: set[str] = set()  # groups whose bundle this build wrote (used in the loop's thread)
-        self.services: dict[str, asyncio.Future[PagefindService]] = {}  # by language of the text (loop's thread)
         self.stack = AsyncExitStack()
 
     def _run(self) -> None:
@@ -247,18 +285,23 @@ class Indexer:
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
         self.loop.run_forever()
 
-    def add(self, rel: str, html_text: str, extra: str = "") -> None:
-        """Stage one built page, `rel` being its path from the site root, with `extra` search text."""
+    def add(self, rel: str, html_text: str, extra: str = "", shown_in: Iterable[str] = ()) -> None:
+        """Stage one built page, `rel` being its path from the site root, with `extra` search text;
+        `shown_in`: the languages that show this page of the default language as it is."""
         page = classify(rel, html_text)
         if page is None:
             return
-        fallback = page.state == "fallback"
-        group = f"{FALLBACK}/{page.lang}" if fallback else page.lang or "und"
-        lang = self.default if fallback else page.lang.split("-")[0]
+        group = page.lang or "und"
+        if page.state == "fallback":
+            self.fallbacks.setdefault(group, {})[page.url] = original_url(page.url)
+            if not extra:  # nothing of it in the reader's language: the default language's bundle finds it
+                return
+            text = stub(html_text, extra)
+        else:
+            text = indexable(html_text, extra, shown_in)
         target = self.tmp / str(self.batch) / group / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = indexable(html_text, extra)
-        target.write_text(spaced(text) if lang in self.spaced_langs else text, encoding="utf-8")
+        target.write_text(spaced(text) if group.split("-")[0] in self.spaced_langs else text, encoding="utf-8")
         if group not in self.indexes:
             self.indexes[group] = asyncio.run_coroutine_threadsafe(self._open(group), self.loop)
         self.pending.add(group)
@@ -273,23 +316,13 @@ class Indexer:
         self.batch += 1
 
     async def _open(self, group: str) -> tuple[PagefindIndex, asyncio.Lock]:
-        """Start a group's Pagefind index and drop the bundle an earlier build wrote, while the group's
-        pages are still being built (each is a round trip or a folder of files: 0.1–0.3 s)."""
-        config: IndexConfig = {**self.config}
-        if _is_fallback(group):
-            config["force_language"] = self.default
-        index = await (await self._service(self.default if _is_fallback(group) else group)).create_index(config)
+        """Start a group's Pagefind process and index, and drop the bundle an earlier build wrote,
+        while the group's pages are still being built (each is a round trip or a folder of files:
+        0.1–0.3 s)."""
+        service = await self.stack.enter_async_context(PagefindService())
+        index = await service.create_index(self.config)
         await asyncio.to_thread(_remove, self.out / group)
         return index, asyncio.Lock()
-
-    def _service(self, lang: str) -> asyncio.Future[PagefindService]:
-        """One Pagefind process per language of the text: the pages shown in the default language
-        under another language's URL share the default language's process. A process of their own
-        per language cost about 1 s of CPU each (starting Pagefind and loading its Japanese
-        segmenter, measured), which made one untranslated page add a third to a build."""
-        if lang not in self.services:
-            self.services[lang] = asyncio.ensure_future(self.stack.enter_async_context(PagefindService()))
-        return self.services[lang]
 
     async def _index(self, group: str, folder: Path) -> tuple[str, int]:
         """Add one staged folder to its group's index, then (re)write the group's bundle."""
@@ -302,7 +335,7 @@ class Indexer:
             # the staged pages are indexed: they go while Pagefind writes
             await asyncio.gather(asyncio.to_thread(_remove, folder), index.write_files(output_path=str(bundle)))
             await _written(bundle / ENTRY)
-            await asyncio.to_thread(_trim, bundle, merged=_is_fallback(group))
+            await asyncio.to_thread(_trim, bundle)
             self.written.add(group)
         return group, int(done["page_count"])
 
@@ -310,7 +343,7 @@ class Indexer:
         """Wait for the indexing and the bundles, remove what an earlier build left, write the manifest."""
         try:
             self.flush()
-            if all(_is_fallback(group) for group in self.pages):
+            if not self.pages:
                 raise SearchIndexError("no article pages to index")
             counts: Counter[str] = Counter()
             try:
@@ -327,25 +360,21 @@ class Indexer:
             self.close()
 
     def _manifest(self) -> Summary:
-        """Drop the bundles an earlier build left (languages, fallbacks, an older layout), then write
-        the manifest."""
+        """Drop the bundles an earlier build left (languages no longer built, an older layout), then
+        write the manifest."""
         out = self.out
-        fallbacks = {g.split("/", 1)[1]: pages for g, pages in sorted(self.pages.items()) if _is_fallback(g)}
-        _prune(out, {group.split("/", 1)[0] for group in self.pages})
-        _prune(out / FALLBACK, set(fallbacks))
+        fallbacks = dict(sorted(self.fallbacks.items()))
+        _prune(out, set(self.pages))
         manifest = {
             "default": self.default,
             "name": self.default_name or self.default,
             "spaced": list(self.spaced_langs),
-            "fallback": {
-                lang: {"bundle": f"{FALLBACK}/{lang}/", "urls": [p.url for p in group]}
-                for lang, group in fallbacks.items()
-            },
+            FALLBACK: {lang: {"pages": pages} for lang, pages in fallbacks.items()},
             "vocabulary": self.vocabulary,
         }
         (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        main = [page for group, pages in self.pages.items() if not _is_fallback(group) for page in pages]
-        summary = Summary(Counter(p.lang for p in main), {k: [p.url for p in v] for k, v in fallbacks.items()})
+        main = [page for pages in self.pages.values() for page in pages if page.state != "fallback"]
+        summary = Summary(Counter(p.lang for p in main), {lang: list(pages) for lang, pages in fallbacks.items()})
         summary.seconds = time.monotonic() - self.start
         return summary
 
@@ -399,15 +428,10 @@ def _scratch() -> str | None:
     return None
 
 
-def _is_fallback(group: str) -> bool:
-    return group.startswith(FALLBACK + "/")
-
-
-def _trim(bundle: Path, *, merged: bool) -> None:
-    """Remove what the site never loads: Pagefind's own UI; in a merged bundle all but its index."""
-    unused = [c for c in bundle.iterdir() if not MERGED_KEEP.match(c.name)] if merged else [bundle / n for n in UNUSED]
-    for child in unused:
-        _remove(child)
+def _trim(bundle: Path) -> None:
+    """Remove what the site never loads: Pagefind's own UI."""
+    for name in UNUSED:
+        _remove(bundle / name)
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
@@ -448,8 +472,14 @@ def build(
         vocabulary=vocabulary,
     )
     try:
-        for rel, path in _html_files(site, bundle):
-            indexer.add(rel, path.read_text(encoding="utf-8"))
+        files = [(rel, path.read_text(encoding="utf-8")) for rel, path in _html_files(site, bundle)]
+        shown_in: dict[str, list[str]] = {}  # what the plugin knows before it builds a page, found here
+        for rel, text in files:
+            page = classify(rel, text)
+            if page is not None and page.state == "fallback":
+                shown_in.setdefault(original_url(page.url), []).append(page.lang)
+        for rel, text in files:
+            indexer.add(rel, text, shown_in=shown_in.get("/" + rel.removesuffix("index.html"), ()))
         return indexer.finish()
     finally:
         indexer.close()
@@ -459,7 +489,7 @@ def bundle_bytes(site: Path, bundle: str = "pagefind") -> dict[str, int]:
     """Bytes on disk of each language's index (meta, index chunks and fragments) in its own bundle."""
     sizes: dict[str, int] = {}
     for out in (site / bundle).iterdir():
-        if out.is_dir() and out.name != FALLBACK:
+        if out.is_dir():
             files = [*out.glob("pagefind.*.pf_meta"), *out.glob("index/*"), *out.glob("fragment/*")]
             sizes[out.name] = sum(path.stat().st_size for path in files)
     return sizes

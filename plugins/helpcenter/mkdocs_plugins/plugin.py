@@ -45,7 +45,7 @@ from ..meta import page_kind
 from ..options import Options
 from ..policy import PageTranslation
 from ..safety import line_of
-from ..search import SEARCH_TEXT
+from ..search import SEARCH_TEXT, SHOWN_IN
 from .config import HelpcenterConfig
 from .jinja import MemoryBytecodeCache, share_theme_work
 from .navigation import ShortNavigation
@@ -305,6 +305,11 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             "strings": self.words(lang),
         }
 
+    def shown_as_is(self, page: str, lang: str) -> bool:
+        """Whether `lang` shows the default language's `page` as it is (nothing of it is published)."""
+        shown = self.shown.get((page, lang))
+        return shown is None or shown.text is None
+
     def title(self, page: str, lang: str) -> str | None:
         """A page's title in the language it is shown in (the translation, or Japanese)."""
         assert self.corpus is not None
@@ -420,8 +425,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         for child in page.parent.children:
             if isinstance(child, Page) and not child.is_index:
                 src = LANGUAGE_SUFFIX.sub(".md", child.file.src_uri)
-                shown = self.shown.get((src, lang))
-                fallback = lang != default and (shown is None or shown.text is None)
+                fallback = lang != default and self.shown_as_is(src, lang)
                 articles.append((src, self.title(src, lang) or src, default if fallback else ""))
         return topic_articles(source, articles, words["topic_articles"])
 
@@ -434,6 +438,9 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             context["nav"] = self.short_nav.for_page(page)
         if info["state"] == "fallback":
             page.meta[SEARCH_TEXT] = self.translated_meta(info["source"], info["lang"])
+        if info["lang"] == info["default"] and self.corpus is not None:
+            codes = (language.code for language in self.corpus.project.languages)
+            page.meta[SHOWN_IN] = [code for code in codes if self.shown_as_is(info["source"], code)]
         if info["state"] == "fallback" and config.site_url:
             page.canonical_url = config.site_url.rstrip("/") + "/" + info["original"]
         return context

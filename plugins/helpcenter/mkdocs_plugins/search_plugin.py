@@ -94,7 +94,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return output
         output = self._script(output, page.file.src_uri)
         if getattr(config.plugins.get("helpcenter"), "quick", None) is None:  # a serve preview's quick pass
-            self._indexer(config).add(page.file.dest_uri, output, page.meta.get(search.SEARCH_TEXT, ""))
+            meta = page.meta
+            self._indexer(config).add(
+                page.file.dest_uri, output, meta.get(search.SEARCH_TEXT, ""), meta.get(search.SHOWN_IN, ())
+            )
         return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:

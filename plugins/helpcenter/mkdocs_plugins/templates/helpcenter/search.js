@@ -8,16 +8,18 @@
  * real one.
  *
  * Each language has its own Pagefind bundle, pagefind/<html lang>/, so readers get results in their
- * language (helpcenter/search.py says why a bundle per language). Pages shown in Japanese under /en/
- * etc. (no published translation) are indexed as Japanese in a bundle of their own per language
- * (pagefind/helpcenter.json lists them); it is merged into that language's searches and its results
- * carry a language tag and lang="ja".
+ * language (helpcenter/search.py says why a bundle per language). A page shown in Japanese under /en/
+ * etc. (no published translation) is found through the Japanese bundle, where its Japanese page
+ * carries the filter shown:en: that bundle is merged into English searches, which are limited to
+ * that filter (English pages all have it, from mergeFilter), and its results go to the /en/ URL
+ * (pagefind/helpcenter.json lists them), with a language tag and lang="ja".
  *
  * Pagefind (~45 KB JS, ~41 KB worker, ~70 KB wasm before gzip) loads when the search box gets
  * focus or on the first query, not on every page view. */
 (function () {
   "use strict";
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+  var SHOWN = "shown";  /* helpcenter/search.py SHOWN */
   var MAX_RESULTS = 20, MAX_SECTIONS = 3, EXCERPT_WORDS = 24, EXCERPT_CHARS = 60;
   var configEl = document.getElementById("__config");
   if (!configEl || !window.Worker) return;
@@ -32,29 +34,43 @@
     });
   }
 
-  /* Pagefind and its manifest, once per page */
+  /* Pagefind and its manifest, once per page. A language with no bundle of its own (nothing of it
+   * translated yet) searches the Japanese bundle, limited to the pages it shows. */
   var loading = null;
   function load() {
     if (!loading) {
       var manifest = fetch(new URL("pagefind/helpcenter.json", root))
-        .then(function (r) { return r.ok ? r.json() : { fallback: {} }; })
-        .catch(function () { return { fallback: {} }; });
-      var code = new URL("pagefind/" + (lang || "und") + "/pagefind.js", root).href;
-      loading = Promise.all([import(code), manifest])
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; });
+      var bundle = function (l) { return new URL("pagefind/" + (l || "und") + "/", root).href; };
+      var own = import(bundle(lang) + "pagefind.js").then(function (pf) { return { pf: pf, own: true }; }, function () {
+        return manifest.then(function (m) {
+          return import(bundle(m["default"]) + "pagefind.js").then(function (pf) { return { pf: pf, own: false }; });
+        });
+      });
+      loading = Promise.all([own, manifest])
         .then(function (both) {
-          var pf = both[0], m = both[1] || {}, fb = (m.fallback || {})[lang];
-          var spacedLangs = m.spaced || [];
-          var state = { pf: pf, fallback: {}, tag: m.name || m["default"] || "", original: m["default"] || "",
+          var pf = both[0].pf, m = both[1] || {}, fb = (m.fallback || {})[lang];
+          var spacedLangs = m.spaced || [], source = m["default"] || "";
+          var state = { pf: pf, fallback: {}, original: {}, filters: {}, tag: m.name || source, source: source,
                         lex: lexicon((m.vocabulary || {})[lang.split("-")[0]] || {}),
-                        spaced: spacedLangs.indexOf(lang.split("-")[0]) >= 0 || (!!fb && spacedLangs.indexOf(m["default"]) >= 0) };
+                        spaced: spacedLangs.indexOf(lang.split("-")[0]) >= 0 || (!!fb && spacedLangs.indexOf(source) >= 0) };
           var excerpt = function (l) { return spacedLangs.indexOf(l) >= 0 ? EXCERPT_CHARS : EXCERPT_WORDS; };
-          return Promise.resolve(pf.options({ excerptLength: excerpt(lang.split("-")[0]) }))
+          return Promise.resolve(pf.options({ excerptLength: excerpt(both[0].own ? lang.split("-")[0] : source) }))
             .then(function () { return pf.init(); })
             .then(function () {
               if (!fb) return;
-              fb.urls.forEach(function (u) { state.fallback[new URL(u.replace(/^\//, ""), root).href] = true; });
-              return pf.mergeIndex(new URL("pagefind/" + fb.bundle, root).href,
-                                   { language: state.original, excerptLength: excerpt(state.original) });
+              var abs = function (u) { return new URL(u.replace(/^\//, ""), root).href; };
+              Object.keys(fb.pages).forEach(function (u) {
+                state.fallback[abs(u)] = true;
+                state.original[abs(fb.pages[u])] = abs(u);
+              });
+              var shown = {};
+              shown[SHOWN] = lang;
+              state.filters = { filters: shown };
+              if (!both[0].own) return;
+              return Promise.all([pf.options({ mergeFilter: shown }),
+                                  pf.mergeIndex(bundle(source), { language: source, excerptLength: excerpt(source) })]);
             })
             .then(function () { return state; });
         });
@@ -71,12 +87,13 @@
   function toGroup(d, state, terms, needle) {
     var href = new URL(d.url, location.href).href;
     var page = href.split("#")[0];
-    var ja = state.fallback[page] ? state.original : "";
-    var wrap = function (html) { return ja ? '<span lang="' + ja + '">' + html + "</span>" : html; };
+    var ja = state.fallback[page] ? state.source : "";
+    /* the page's own text: the Japanese page's (from the merged bundle), or the reader's words */
+    var wrap = function (html) { return ja && d.shown ? '<span lang="' + ja + '">' + html + "</span>" : html; };
     var tag = ja ? '<span class="hc-search-lang" lang="' + ja + '">' + escapeHTML(state.tag) + "</span> " : "";
     var clean = state.spaced ? unspace : String;
     var title = (d.meta && d.meta.title) || d.url;
-    var heading = tag + wrap(clean(escapeHTML(title)));
+    var heading = tag + (ja ? '<span lang="' + ja + '">' + clean(escapeHTML(title)) + "</span>" : clean(escapeHTML(title)));
     var sections = (d.sub_results || []).filter(function (s) { return s.url.indexOf("#") >= 0 && s.title !== title; });
     var item = function (s, text) {
       return { location: new URL(s.url, location.href).href, title: wrap(clean(escapeHTML(s.title))),
@@ -220,7 +237,7 @@
     var alts = terms.length > 1 ? [whole] : [];
     terms.forEach(function (t) { t.alts.forEach(function (a) { if (alts.indexOf(a) < 0) alts.push(a); }); });
     return Promise.all(alts.map(function (a) {
-      return state.pf.search(state.spaced ? a.replace(PAIR, "$1 ") : a).then(function (res) {
+      return state.pf.search(state.spaced ? a.replace(PAIR, "$1 ") : a, state.filters).then(function (res) {
         return (res ? res.results : []).slice(0, PER_WORD);
       });
     })).then(function (lists) {
@@ -242,11 +259,24 @@
       order = order.slice(0, CANDIDATES);
       return Promise.all(order.map(function (p) { return p.result.data(); })).then(function (docs) {
         var phrase = normal(q.replace(/^"(.*)"$/, "$1"));
-        var ranked = order.map(function (p, i) { return score(p, docs[i], terms, phrase, state.spaced); });
+        var ranked = order.map(function (p, i) { return score(p, shownAt(docs[i], state), terms, phrase, state.spaced); });
         ranked.sort(function (a, b) { return b.score - a.score; });
-        return ranked;
+        var seen = {};  /* a page shown in Japanese is in both bundles: its best result */
+        return ranked.filter(function (r) {
+          var at = new URL(r.data.url, location.href).href.split("#")[0];
+          return seen[at] ? false : (seen[at] = true);
+        });
       });
     });
+  }
+  /* A result of the merged Japanese bundle, at the URL of the page that shows it in the reader's language */
+  function shownAt(d, state) {
+    var href = new URL(d.url, location.href).href, at = href.split("#")[0], to = state.original[at];
+    if (!to) return d;
+    var move = function (u) { return to + new URL(u, location.href).hash; };
+    return Object.assign({}, d, { url: move(d.url), shown: true, sub_results: (d.sub_results || []).map(function (s) {
+      return Object.assign({}, s, { url: move(s.url) });
+    }) });
   }
   function stem(word) { return /^[a-z]{4,}s$/.test(word) ? word.slice(0, -1) : word; }
   function score(p, d, terms, phrase, spaced) {
