@@ -14,21 +14,26 @@ cannot be used (damaged, or written by another version) is rebuilt, with one log
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import gc
 import hashlib
 import importlib.metadata
 import logging
+import multiprocessing
 import os
 import pickle
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalog, links, qa
 from .corpus import Corpus, LoadedPage, add_page, empty_corpus, file_findings, load_page
 from .faq import FaqItem, page_faq
+from .glossary import Glossary
 from .policy import PageTranslation
 from .project import Project
 
@@ -38,7 +43,9 @@ log = logging.getLogger("mkdocs.plugins.helpcenter")
 Shown = dict[tuple[str, str], PageTranslation]  # (page, language) -> what the language shows
 Faq = dict[str, dict[str, list[FaqItem]]]  # language -> page -> its FAQ in that language
 _Entry = tuple[bytes, LoadedPage, list[PageTranslation], dict[str, list[FaqItem]]]
+_Todo = tuple[str, bytes, dict[Path, bytes]]  # a page not stored: its path, digest and files' bytes
 _CODE = Path(__file__).parent
+PER_WORKER = 16  # pages not stored, at least, for each worker process that checks them
 
 
 def _code_digest() -> bytes:
@@ -91,8 +98,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         common.update(part if isinstance(part, bytes) else part.encode())
     stored = _read(cache_file, version)
     fresh: dict[str, _Entry] = {}
-    shown: Shown = {}
-    faq: Faq = {code: {} for code in (project.default, *(lang.code for lang in corpus.languages))}
+    todo: list[_Todo] = []
     for page in project.pages():
         h = common.copy()
         paths = [project.docs / page] + [
@@ -105,17 +111,15 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         key = h.digest()
         hit = stored.get(page)
         if hit is not None and hit[0] == key:
-            _, loaded, translations, questions = hit
-            add_page(corpus, page, loaded)
+            fresh[page] = hit
         else:
-            loaded = load_page(corpus, page, categories, incidents, files)
-            if loaded.doc is not None:
-                loaded.findings += qa.check_page(project, loaded.doc, loaded.merged, glossary)
-            add_page(corpus, page, loaded)
-            translations = [corpus.translation(page, lang) for lang in corpus.languages] if loaded.doc else []
-            texts = {project.default: None, **{t.lang: t.text for t in translations}}
-            questions = page_faq(loaded.doc, texts, corpus.expander) if loaded.doc else {}
-        fresh[page] = (key, loaded, translations, questions)
+            todo.append((page, key, files))
+    fresh.update(_check_pages(_Work(corpus, glossary, categories, incidents), todo))
+    shown: Shown = {}
+    faq: Faq = {code: {} for code in (project.default, *(lang.code for lang in corpus.languages))}
+    for page in project.pages():
+        _, loaded, translations, questions = fresh[page]
+        add_page(corpus, page, loaded)
         shown.update(((page, t.lang), t) for t in translations)
         for code, items in questions.items():
             faq[code][page] = items
@@ -123,6 +127,61 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
     if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
         _write(cache_file, version, fresh)
     return corpus, shown, faq
+
+
+@dataclass
+class _Work:
+    """What checking a page needs besides its files: the project-wide parts of the corpus."""
+
+    corpus: Corpus
+    glossary: Glossary
+    categories: list[str]
+    incidents: list[str]
+
+
+_work: _Work | None = None  # in a worker process: inherited from the build (fork), see _check_pages
+
+
+def _check_pages(work: _Work, todo: list[_Todo]) -> Iterator[tuple[str, _Entry]]:
+    """Load, check and publish the pages not stored, in worker processes when there are many and
+    more than one core (a fresh clone's first build: checking was most of its extra cost, on one
+    core while the second waited).
+
+    The workers are forked, so they start with the loaded code and the corpus' project-wide parts;
+    only while the build runs no other thread (forking a process with threads can leave a lock held
+    in the child), else, and with few pages, here."""
+    global _work
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(todo) // PER_WORKER)
+    if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_check_page(work, *item) for item in todo)
+        return
+    _work = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            yield from pool.map(_check_forked, todo, chunksize=max(1, len(todo) // (workers * 4)))
+    finally:
+        _work = None
+
+
+def _check_forked(item: _Todo) -> tuple[str, _Entry]:
+    assert _work is not None
+    return _check_page(_work, *item)
+
+
+def _check_page(work: _Work, page: str, key: bytes, files: dict[Path, bytes]) -> tuple[str, _Entry]:
+    """One page loaded, checked by QA, decided by the policy, and its FAQ in every language."""
+    corpus = work.corpus
+    loaded = load_page(corpus, page, work.categories, work.incidents, files)
+    if loaded.doc is None:
+        return page, (key, loaded, [], {})
+    loaded.findings += qa.check_page(corpus.project, loaded.doc, loaded.merged, work.glossary)
+    merged = {(page, lang): m for lang, m in loaded.merged.items()}
+    corpus.merged.update(merged)  # what corpus.translation reads (the page's own entries only)
+    corpus.docs[page] = loaded.doc
+    translations = [corpus.translation(page, lang) for lang in corpus.languages]
+    texts = {corpus.project.default: None, **{t.lang: t.text for t in translations}}
+    return page, (key, loaded, translations, page_faq(loaded.doc, texts, corpus.expander))
 
 
 def _read(cache_file: Path | None, version: bytes) -> dict[str, _Entry]:
