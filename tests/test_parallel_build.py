@@ -45,10 +45,16 @@ def serial(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, by
 def test_languages_built_side_by_side_make_the_same_site(serial: tuple[Path, dict[str, bytes]]) -> None:
     root, expected = serial
     shutil.rmtree(root / ".cache")  # a fresh clone: the first language's build checks every page
-    done = run(["helpcenter", "build", "--jobs", "2"], root)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "\nsite_dir: public\n", encoding="utf-8")  # where mkdocs.yml says
+    try:
+        done = run(["helpcenter", "build", "--jobs", "2"], root)
+    finally:
+        config.write_text(text, encoding="utf-8")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "built 4 languages, 2 at a time" in done.stdout
-    site = contents(root / "site")
+    site = contents(root / "public")
     assert "ko/security/two-factor-setup/index.html" in site
     shown = json.loads(site["pagefind/helpcenter.json"])["fallback"]  # the Korean page shown in Japanese
     assert shown == {"ko": {"pages": {"/ko/security/two-factor-setup/": "/security/two-factor-setup/"}}}

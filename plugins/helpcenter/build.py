@@ -176,7 +176,7 @@ def add_parser(sub: Any) -> None:
     """`helpcenter build` on the command line's subparsers."""
     b = sub.add_parser("build", help="build the site, its languages side by side (what `make site` runs)")
     b.add_argument("--jobs", type=int, default=0, help="languages built at once (default: the cores available)")
-    b.add_argument("--site-dir", default="site", help="where the site is written (default: site)")
+    b.add_argument("--site-dir", help="where the site is written (default: mkdocs.yml's site_dir)")
     b.add_argument("--language", help="build this language only, into --out (a CI matrix job)")
     b.add_argument("--out", help="with --language: the folder of that language's part")
     b.add_argument("--merge", nargs="+", metavar="PART", help="merge parts (folders --language wrote) into the site")
@@ -186,10 +186,10 @@ def add_parser(sub: Any) -> None:
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     config = Path(args.config).resolve()
-    site = project.root / args.site_dir
+    site = project.root / args.site_dir if args.site_dir else project.site_dir
     if args.merge:
         merge(project, [Path(p) for p in args.merge], site)
-        print(f"merged {len(args.merge)} language(s) into {args.site_dir}/")
+        print(f"merged {len(args.merge)} language(s) into {site}/")
         return 0
     if args.language:
         if args.language not in languages(project):

@@ -54,6 +54,7 @@ class Project:
     site_url: str = ""
     id: str = ""  # this site among others on one DeepL account: `project_id`, or site_url's host
     active_incident: Path = Path(ACTIVE_INCIDENT_FILE)  # the helpcenter-incidents plugin's declaration file
+    site_dir: Path = Path("site")  # where mkdocs.yml has the site written
 
     def language(self, code: str) -> Language:
         for lang in self.languages:
@@ -184,6 +185,7 @@ def build(root: Path, mkdocs: Mapping[str, Any], options: Options, i18n: Mapping
         site_url=str(mkdocs.get("site_url") or ""),
         id=options.project_id or urlsplit(str(mkdocs.get("site_url") or "")).hostname or "",
         active_incident=data / str(incidents.get("active_file") or ACTIVE_INCIDENT_FILE),
+        site_dir=root / str(mkdocs.get("site_dir") or "site"),
     )
 
 

@@ -262,9 +262,8 @@ class Indexer:
         self.batch = 0
         self.pending: set[str] = set()  # groups (bundles under `out`: languages) with pages staged since the last flush
         self.pages: dict[str, list[Page]] = {}  # every page staged, by group
-        self.fallbacks: dict[
-            str, dict[str, str]
-        ] = {}  # by group: URL of each page shown in the default language -> its original
+        # by group: the URL of each page shown in the default language -> the URL of the page it shows
+        self.fallbacks: dict[str, dict[str, str]] = {}
         self.jobs: list[concurrent.futures.Future[tuple[str, int]]] = []
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, name="helpcenter-search", daemon=True)
