@@ -247,10 +247,15 @@ class Verifier:
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return [c for c in self.channels if c["kind"] == kind]
 
+    def apart(self, text: str, official: str) -> int:
+        """Edits from `text` to `official` as a reader sees them (skeletons) or as they are typed,
+        whichever is fewer: an edit can make a lookalike sequence (rn for m: `exchrnge`) that puts
+        the skeletons further apart than the letters."""
+        return min(distance(self.skel(text), self.skel(official)), distance(text.lower(), official.lower()))
+
     def closest(self, kind: str, text: str, field_name: str) -> str | None:
         """The key of the channel of `kind` that `text` looks most like (the first one on a tie)."""
-        sk = self.skel(text)
-        best = min(self.of_kind(kind), key=lambda c: distance(sk, self.skel(c[field_name])), default=None)
+        best = min(self.of_kind(kind), key=lambda c: self.apart(text, c[field_name]), default=None)
         return str(best["key"]) if best else None
 
     def never_used(self, host: str) -> str | None:
@@ -325,8 +330,8 @@ class Verifier:
             return Result(original, OFFICIAL, "handle", OFFICIAL, matches[0], matches)
         sk = self.skel(name)
         brands = [_squeeze(self.skel(d.split(".")[0])) for d in self.data["domains"]]
-        officials = [self.skel(c["handle"]) for c in self.of_kind("handle")]
-        if any(sk == o or distance(sk, o) <= 2 or _squeeze(o) in _squeeze(sk) for o in officials) or any(
+        officials = [c["handle"] for c in self.of_kind("handle")]
+        if any(self.apart(name, o) <= 2 or _squeeze(self.skel(o)) in _squeeze(sk) for o in officials) or any(
             b in _squeeze(sk) for b in brands
         ):
             reason = "script" if not name.isascii() else "spelling"
@@ -352,7 +357,9 @@ class Verifier:
                 found = "subdomain"
             elif brand in labels:
                 found = "tld" if labels.index(brand) == len(labels) - 2 else "subdomain"
-            elif any(distance(label, brand) <= 2 or _squeeze(brand) in _squeeze(label) for label in labels):
+            elif any(distance(label, brand) <= 2 or _squeeze(brand) in _squeeze(label) for label in labels) or any(
+                distance(label, d.split(".")[0]) <= 2 for label in host.split(".")
+            ):
                 found = "spelling"
             if found:
                 return "script" if not host.isascii() else found
@@ -388,10 +395,7 @@ class Verifier:
             return Result(original, NOT_OFFICIAL, "url", "never-used", never_used=never)
         reason = self.host_lookalike(bare, userinfo)
         if reason:
-            sk = self.skel(host)
-            far = {
-                c["key"]: min(distance(sk, self.skel(c["host"])), distance(sk, self.skel(c["written"]))) for c in urls
-            }
+            far = {c["key"]: min(self.apart(host, c["host"]), self.apart(host, c["written"])) for c in urls}
             near = [c for c in urls if far[c["key"]] == min(far.values())]
             return Result(
                 original, NOT_OFFICIAL, "url", reason, lookalike_of=self.by_path(near, path) if near else None
@@ -427,7 +431,7 @@ class Verifier:
             if low == base:
                 return Result(original, UNKNOWN, "app", "name-only")
             official = self.skel(c["name"])
-            if sk == official or distance(sk, official) <= 3 or _squeeze(self.skel(base)) in _squeeze(sk):
+            if sk == official or self.apart(low, c["name"]) <= 3 or _squeeze(self.skel(base)) in _squeeze(sk):
                 reason = "script" if not low.isascii() else "spelling"
                 return Result(original, NOT_OFFICIAL, "app", reason, lookalike_of=c["key"])
         return Result(original, UNKNOWN, "text", "not-a-channel")

@@ -86,9 +86,14 @@
     return out;
   };
   V.ofKind = function (kind) { return this.channels.filter(function (c) { return c.kind === kind; }); };
+  /* Edits from `text` to `official` as a reader sees them (skeletons) or as typed, whichever is fewer
+   * (an edit can make a lookalike sequence, rn for m, that puts the skeletons further apart) */
+  V.apart = function (text, official) {
+    return Math.min(distance(this.skel(text), this.skel(official)), distance(text.toLowerCase(), official.toLowerCase()));
+  };
   V.closest = function (kind, text, field) {
-    var self = this, sk = this.skel(text), best = null, bestD = Infinity;
-    this.ofKind(kind).forEach(function (c) { var d = distance(sk, self.skel(c[field])); if (d < bestD) { best = c; bestD = d; } });
+    var self = this, best = null, bestD = Infinity;
+    this.ofKind(kind).forEach(function (c) { var d = self.apart(text, c[field]); if (d < bestD) { best = c; bestD = d; } });
     return best ? best.key : null;
   };
   V.neverUsed = function (host) {
@@ -164,8 +169,8 @@
     if (matches.length) return official(original, "handle", matches);
     var sk = this.skel(name);
     var brands = this.data.domains.map(function (d) { return squeeze(self.skel(d.split(".")[0])); });
-    var officials = this.ofKind("handle").map(function (c) { return self.skel(c.handle); });
-    var alike = officials.some(function (o) { return sk === o || distance(sk, o) <= 2 || squeeze(sk).indexOf(squeeze(o)) >= 0; }) ||
+    var officials = this.ofKind("handle").map(function (c) { return c.handle; });
+    var alike = officials.some(function (o) { return self.apart(name, o) <= 2 || squeeze(sk).indexOf(squeeze(self.skel(o))) >= 0; }) ||
       brands.some(function (b) { return squeeze(sk).indexOf(b) >= 0; });
     if (alike) {
       return result(original, NOT_OFFICIAL, "handle", isAscii(name) ? "spelling" : "script", {lookalike_of: this.closest("handle", name, "handle")});
@@ -183,7 +188,8 @@
       if (sk === skd || this.ofKind("url").some(function (c) { return sk === self.skel(c.host); })) found = "spelling";
       else if (("." + sk + ".").indexOf("." + skd + ".") >= 0) found = "subdomain";
       else if (has(labels, brand)) found = labels.indexOf(brand) === labels.length - 2 ? "tld" : "subdomain";
-      else if (labels.some(function (l) { return distance(l, brand) <= 2 || squeeze(l).indexOf(squeeze(brand)) >= 0; })) found = "spelling";
+      else if (labels.some(function (l) { return distance(l, brand) <= 2 || squeeze(l).indexOf(squeeze(brand)) >= 0; }) ||
+               host.split(".").some(function (l) { return distance(l, domains[i].split(".")[0]) <= 2; })) found = "spelling";
       if (found) return isAscii(host) ? found : "script";
     }
     return null;
@@ -217,9 +223,9 @@
     if (never) return result(original, NOT_OFFICIAL, "url", "never-used", {never_used: never});
     var reason = this.hostLookalike(bare, userinfo);
     if (reason) {
-      var sk = this.skel(host), far = {}, least = Infinity;
+      var far = {}, least = Infinity;
       urls.forEach(function (c) {
-        far[c.key] = Math.min(distance(sk, self.skel(c.host)), distance(sk, self.skel(c.written)));
+        far[c.key] = Math.min(self.apart(host, c.host), self.apart(host, c.written));
         least = Math.min(least, far[c.key]);
       });
       var key = urls.length ? this.byPath(urls.filter(function (c) { return far[c.key] === least; }), path) : null;
@@ -255,7 +261,7 @@
       var base = apps[i].name.split(" (")[0];
       if (low === base) return result(original, UNKNOWN, "app", "name-only");
       var off = this.skel(apps[i].name);
-      if (sk === off || distance(sk, off) <= 3 || squeeze(sk).indexOf(squeeze(this.skel(base))) >= 0) {
+      if (sk === off || this.apart(low, apps[i].name) <= 3 || squeeze(sk).indexOf(squeeze(this.skel(base))) >= 0) {
         return result(original, NOT_OFFICIAL, "app", isAscii(low) ? "spelling" : "script", {lookalike_of: apps[i].key});
       }
     }
