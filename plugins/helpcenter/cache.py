@@ -147,9 +147,9 @@ def _check_pages(work: _Work, todo: list[_Todo]) -> Iterator[tuple[str, _Entry]]
     more than one core (a fresh clone's first build: checking was most of its extra cost, on one
     core while the second waited).
 
-    The workers are forked, so they start with the loaded code and the corpus' project-wide parts;
-    only while the build runs no other thread (forking a process with threads can leave a lock held
-    in the child), else, and with few pages, here."""
+    The workers are forked, so they start with the loaded code and the corpus' project-wide parts.
+    With few pages, or when the build runs another thread (`mkdocs serve`: a fork copies a lock
+    another thread may hold), the pages are checked here instead."""
     global _work
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, len(todo) // PER_WORKER)
     if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
