@@ -176,10 +176,7 @@ def _check_page(work: _Work, page: str, key: bytes, files: dict[Path, bytes]) ->
     if loaded.doc is None:
         return page, (key, loaded, [], {})
     loaded.findings += qa.check_page(corpus.project, loaded.doc, loaded.merged, work.glossary)
-    merged = {(page, lang): m for lang, m in loaded.merged.items()}
-    corpus.merged.update(merged)  # what corpus.translation reads (the page's own entries only)
-    corpus.docs[page] = loaded.doc
-    translations = [corpus.translation(page, lang) for lang in corpus.languages]
+    translations = [corpus.shows(loaded.doc, loaded.merged[lang.code], lang) for lang in corpus.languages]
     texts = {corpus.project.default: None, **{t.lang: t.text for t in translations}}
     return page, (key, loaded, translations, page_faq(loaded.doc, texts, corpus.expander))
 

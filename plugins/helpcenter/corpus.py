@@ -46,9 +46,11 @@ class Corpus:
         return sorted(self.docs) + ([site_strings.SITE] if self.site else [])
 
     def translation(self, page: str, lang: Language) -> PageTranslation:
-        doc = self.docs[page]
-        strict = is_strict(self.project, doc)
-        return publish_page(doc, self.merged[page, lang.code], lang, strict, self.project.default)
+        return self.shows(self.docs[page], self.merged[page, lang.code], lang)
+
+    def shows(self, doc: Document, merged: Merged, lang: Language) -> PageTranslation:
+        """What `lang` shows of a page, from its catalog merged (the page need not be in the corpus)."""
+        return publish_page(doc, merged, lang, is_strict(self.project, doc), self.project.default)
 
     def categories(self) -> list[str]:
         """Every category folder of the project, also when only some pages are loaded."""
