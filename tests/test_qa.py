@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
 from helpcenter.glossary import Glossary
 from helpcenter.qa import check_unit as check
 from helpcenter.safety import Renderer
 
+ROOT = Path(__file__).resolve().parents[1]
 #: The site's Python-Markdown (mkdocs.yml's markdown_extensions)
 SITE = Renderer.of(["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}}])
 
@@ -50,3 +58,27 @@ def test_a_lost_link_or_code_span_is_an_error() -> None:
         "link lost: https://example.com/ (in p)",
         "URL lost: https://example.com/",
     ]
+
+
+#: What a translator can type: words, brackets as UI labels use them, and the pieces of block syntax.
+_PIECES = [*"ab設定 \n\t[]():^-=?+.1", "  ", "---", "???", "1.", "1)", "[^", "](", "][", "]:", "[Settings]", "\u3000"]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_text_the_checker_takes_for_plain_renders_as_one_paragraph_of_text(text: str) -> None:
+    """A unit read as plain is not rendered when checked (most units are): were it wrong, a
+    translation could add a rule, a heading, a list or a line break the check never sees."""
+    renderer = Renderer.of(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"])
+    if not renderer.plain(text) or not text.strip():
+        return
+    body = LexborHTMLParser(renderer.convert(text)).body
+    tags = [node.tag for node in body.traverse(include_text=False)] if body else []
+    assert tags == ["body", "p"], (text, renderer.convert(text))
+
+
+def test_a_bracket_alone_is_text_but_a_link_is_not() -> None:
+    assert SITE.plain("Tap [Settings] and then [Security].")
+    assert not SITE.plain("Tap [Settings](https://evil.example).")
+    assert not SITE.plain("Tap [Settings] [x]\n\n[x]: https://evil.example")
+    assert check_unit("設定を開きます。", "Open [Settings](https://evil.example).", "en", Glossary({}))[0]

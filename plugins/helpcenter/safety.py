@@ -78,7 +78,13 @@ QUIET_EXTENSIONS = frozenset(
     | {"pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.highlight", "pymdownx.inlinehilite"}
 )
 #: What Python-Markdown or HTML could read as syntax: inline characters, and block markers at a line's start.
-_SYNTAX = re.compile(r"[\\`*_\[\]<>!&{}|#=~^$]|^\s*(?:[-+>:]|\d+[.)])(?:\s|$)|^ {4}|\n\s*\n", re.MULTILINE)
+_SYNTAX = re.compile(
+    r"[\\`*_<>!&{}|#=~^$\t]"  # inline syntax, HTML, entities, attribute lists, tables, headings, tabs
+    r"|\]\s*[\[(:]|\[\^"  # a link, a reference or its definition, a footnote (a bracket alone is text: [Settings])
+    r"|^\s*(?:-|\?{3}|(?:[+:]|\d+[.)])(?:\s|$))|^ {4}"  # lists, rules, setext headings, details, definitions, code
+    r"| {2,}\n|\n\s*\n",  # a line break, a second paragraph
+    re.MULTILINE,
+)
 
 
 class Renderer:
