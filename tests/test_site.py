@@ -9,8 +9,10 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
+from jinja2 import BytecodeCache, Environment, FileSystemLoader
 
 from helpcenter import catalog
+from helpcenter.mkdocs_plugins.jinja import MemoryBytecodeCache
 from sitekit import ROOT, copy_site, plain_paragraph, plant_machine_translation, run
 
 LANGS = ("en", "zh", "ko")
@@ -209,33 +211,52 @@ def test_the_translation_status_page_shows_what_is_not_reviewed(
     assert row.group(2) == "1"  # its one machine-translated unit
 
 
+def _render_counting(folder: Path, cache: BytecodeCache, lang: str) -> tuple[str, int]:
+    """main.html of `folder` rendered in a new Jinja environment (as each language's build makes
+    one), and how many templates it compiled."""
+    env = Environment(loader=FileSystemLoader(folder), bytecode_cache=cache)
+    compiled = 0
+    compile_ = env.compile
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal compiled
+        compiled += 1
+        return compile_(*args, **kwargs)  # type: ignore[arg-type]
+
+    env.compile = counting  # type: ignore[method-assign]
+    return env.get_template("main.html").render(greeting="こんにちは", lang=lang), compiled
+
+
 def test_templates_compiled_for_one_language_serve_the_next_and_an_edit_is_compiled_anew(tmp_path: Path) -> None:
     """The `helpcenter` plugin shares compiled templates between static-i18n's language builds (each
     has its own Jinja environment) and serve's rebuilds; a writer's edit to a template still shows."""
-    from jinja2 import Environment, FileSystemLoader
-
-    from helpcenter.mkdocs_plugins.jinja import MemoryBytecodeCache
-
     cache = MemoryBytecodeCache()
     (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")
-
-    def build(lang: str) -> tuple[str, int]:
-        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
-        compiled = 0
-        compile_ = env.compile
-
-        def counting(*args: object, **kwargs: object) -> object:
-            nonlocal compiled
-            compiled += 1
-            return compile_(*args, **kwargs)  # type: ignore[arg-type]
-
-        env.compile = counting  # type: ignore[method-assign]
-        return env.get_template("main.html").render(greeting="こんにちは", lang=lang), compiled
-
-    assert build("ja") == ("こんにちは, ja", 1)
-    assert build("en") == ("こんにちは, en", 0)  # the next language loads the bytecode
+    assert _render_counting(tmp_path, cache, "ja") == ("こんにちは, ja", 1)
+    assert _render_counting(tmp_path, cache, "en") == ("こんにちは, en", 0)  # the next language loads the bytecode
     (tmp_path / "main.html").write_text("{{ greeting }}! ({{ lang }})", encoding="utf-8")
-    assert build("en") == ("こんにちは! (en)", 1)
+    assert _render_counting(tmp_path, cache, "en") == ("こんにちは! (en)", 1)
+
+
+def test_templates_compiled_by_one_build_process_serve_the_next_and_a_damaged_file_is_compiled_anew(
+    tmp_path: Path,
+) -> None:
+    """`helpcenter build` runs a process per language: the bytecode one wrote to the build cache
+    serves the others and the next build; a file that is not Jinja's bytecode costs a compile, not
+    the build."""
+    (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")
+
+    def process() -> MemoryBytecodeCache:  # what each language's build starts with
+        cache = MemoryBytecodeCache()
+        cache.folder = tmp_path / ".cache" / "templates"
+        return cache
+
+    assert _render_counting(tmp_path, process(), "ja") == ("こんにちは, ja", 1)
+    assert _render_counting(tmp_path, process(), "en") == ("こんにちは, en", 0)
+    for stored in (tmp_path / ".cache" / "templates").iterdir():
+        stored.write_bytes(stored.read_bytes()[:20])
+    assert _render_counting(tmp_path, process(), "zh") == ("こんにちは, zh", 1)
+    assert _render_counting(tmp_path, process(), "ko") == ("こんにちは, ko", 0)  # written again, whole
 
 
 REBUILDS = """

@@ -30,18 +30,19 @@ from .segment import Document, has_text
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_MARKUP = re.compile(r"[\\`*_\[\]<>!&{}]")
+_LEFTOVER_FROM = re.compile(r"[*_`&\\]")  # what a leftover can come from: the characters, entities, escapes
 _LEFTOVER = re.compile(r"\*\*|__|(?<!\\)`")
 _CODE_LIKE = re.compile(r"`[^`]*`|\]\([^)]*\)|\{\{.*?\}\}")
 
 
 @lru_cache(maxsize=8192)
-def _texts(markdown: str) -> tuple[str, ...]:
-    """A unit's text runs, as the segmenter reads them (for markup left unclosed by a translation)."""
-    if not _MARKUP.search(markdown):  # plain prose, most units: nothing for the parser to find
-        return (markdown,)
+def _leftover(markdown: str) -> tuple[str, ...]:
+    """The unit's text runs, as the segmenter reads them, that still hold `**`, `__` or a backtick:
+    markup left open."""
+    if not _LEFTOVER_FROM.search(markdown):  # most units: no run can hold one, nothing to parse
+        return ()
     tokens = parser().parseInline(markdown)[0].children or []
-    return tuple(t.content for t in tokens if t.type == "text")
+    return tuple(t.content for t in tokens if t.type == "text" and _LEFTOVER.search(t.content))
 
 
 def _diff(what: str, source: Counter[str], target: Counter[str]) -> list[str]:
@@ -68,8 +69,8 @@ def check_unit(
     errors, warnings = safety.compare(kind, source, translation, renderer)
     if is_plain_text(kind, source) and (problem := safety.plain_text_problem(translation, renderer)):
         errors.append(problem)
-    leftover = [text for text in _texts(translation) if _LEFTOVER.search(text)]
-    if leftover and not any(_LEFTOVER.search(text) for text in _texts(source)):
+    leftover = _leftover(translation)
+    if leftover and not _leftover(source):
         errors.append(f"unclosed markup (`**`, `__` or a backtick) in: {leftover[0][:40]!r}")
     errors += _diff("URL", Counter(_URL.findall(source)), Counter(_URL.findall(translation)))
     errors += _diff("placeholder", Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation)))

@@ -5,12 +5,21 @@ template it renders again: Material's base, partials and icons, our fragments. M
 pages in 4 languages: 188 compiles, 1.9 s. With this cache each template is compiled once and
 loaded from bytecode by the other languages. Jinja keys a template by its name and file and checks
 its source's checksum, so a template edited under `mkdocs serve` is compiled anew.
+
+The bytecode is also kept in a folder of the build cache: `helpcenter build` builds each language in
+a process of its own, and each compiled the same 47 templates (0.45 s a process); the next build
+and the languages started after the first ones load them instead. Jinja's header names its own
+and Python's version, so bytecode of another version is compiled anew.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import tempfile
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -19,18 +28,38 @@ from mkdocs.theme import Theme
 
 
 class MemoryBytecodeCache(BytecodeCache):
-    """Jinja's bytecode cache, in memory (its file-system cache would write into the project)."""
+    """Jinja's bytecode cache, in memory and, once `folder` is set, in that folder (Jinja's own
+    file-system cache defaults to a shared temporary folder)."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self.folder: Path | None = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.store.get(bucket.key)
+        if code is None and self.folder is not None:
+            with contextlib.suppress(OSError):
+                code = (self.folder / bucket.key).read_bytes()
         if code is not None:
-            bucket.bytecode_from_string(code)  # resets the bucket when the source's checksum differs
+            try:
+                bucket.bytecode_from_string(code)  # resets the bucket when the source's checksum differs
+            except Exception:  # not bytecode Jinja wrote (a damaged file): compiled anew
+                bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
+        code = self.store[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is None:
+            return
+        tmp = None
+        try:  # atomically: another language's build may be reading it
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=bucket.key + ".")
+            with os.fdopen(fd, "wb") as f:
+                f.write(code)
+            os.replace(tmp, self.folder / bucket.key)
+        except OSError:  # a cache that cannot be written only costs the next build time
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
 
 def share_theme_work(theme: Theme, cache: MemoryBytecodeCache, listed: dict[Hashable, list[str]] | None) -> None:

@@ -162,6 +162,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         site = _site_options(config, self.source_docs)
         project = project_mod.build(root, site, Options.read(self.config), dict(i18n.config))
         cache_file = root / self.config.cache_file if self.config.cache_file else None
+        self.compiled.folder = cache_file.with_name("templates") if cache_file else None
         if gc.get_freeze_count() and self.quick is None:  # a `mkdocs serve` rebuild: what the last build
             gc.unfreeze()  # froze (below) can go; a quick pass (preview.py) leaves it to the full pass after it
             gc.collect()
