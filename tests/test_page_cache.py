@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from helpcenter import cache, project
+from helpcenter import cache, project, qa, status
+from helpcenter.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,3 +40,25 @@ def test_pages_checked_side_by_side_are_decided_as_one_by_one(monkeypatch: pytes
     assert pools and pools[0] >= 2
     assert len(one_by_one[1]) > 100  # every page in every language
     assert side_by_side == one_by_one
+
+
+def test_a_build_from_the_cache_unpickles_only_the_catalogs_it_reads_and_counts_as_a_full_load(
+    tmp_path: Path,
+) -> None:
+    """One language's build in `helpcenter build` reads its own catalogs only: the status page's
+    counts and the link check, which span the languages, come from what the cache kept beside the
+    catalogs, and agree with a load of every catalog (what `helpcenter status` and `check` do)."""
+    site = project.load(ROOT / "mkdocs.yml")
+    cache.load_checked(site, tmp_path / "pages.pickle")
+    corpus, shown, _ = cache.load_checked(site, tmp_path / "pages.pickle")  # every page from the file
+    catalogs = corpus.merged
+    assert isinstance(catalogs, cache._Catalogs)
+    everything = load_corpus(site)
+    qa.check_corpus(everything)
+    assert status.counts(corpus).as_json() == status.counts(everything).as_json()
+    assert sorted(map(str, corpus.findings)) == sorted(map(str, everything.findings))
+    pages = [(page, lang.code) for page in corpus.docs for lang in corpus.languages]
+    assert len(pages) > 100 and set(catalogs.stored) == set(pages)  # none unpickled by the counts or links
+    page = next(p for p, lang in pages if shown[p, lang].state == "reviewed")
+    assert [e.msgstr for e in catalogs[page, "en"].entries] == [e.msgstr for e in everything.merged[page, "en"].entries]
+    assert (page, "en") not in catalogs.stored and (page, "ko") in catalogs.stored

@@ -26,26 +26,72 @@ import pickle
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalog, links, qa
-from .corpus import Corpus, LoadedPage, add_page, empty_corpus, file_findings, load_page
+from .catalog import Merged
+from .corpus import CatalogFacts, Corpus, LoadedPage, add_page, empty_corpus, file_findings, load_page
 from .faq import FaqItem, page_faq
 from .glossary import Glossary
 from .policy import PageTranslation
 from .project import Project
 
-FORMAT = 4
+FORMAT = 5
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "polib", "Markdown", "pymdown-extensions")
 log = logging.getLogger("mkdocs.plugins.helpcenter")
 Shown = dict[tuple[str, str], PageTranslation]  # (page, language) -> what the language shows
 Faq = dict[str, dict[str, list[FaqItem]]]  # language -> page -> its FAQ in that language
-_Entry = tuple[bytes, LoadedPage, list[PageTranslation], dict[str, list[FaqItem]]]
+_Key = tuple[str, str]  # (page, language)
 _Todo = tuple[str, bytes, dict[Path, bytes]]  # a page not stored: its path, digest and files' bytes
 _CODE = Path(__file__).parent
 PER_WORKER = 16  # pages not stored, at least, for each worker process that checks them
+
+
+@dataclass
+class _Entry:
+    """One page as the cache keeps it."""
+
+    key: bytes  # the digest of what its result depends on
+    loaded: LoadedPage  # without its catalogs: they are in `catalogs`
+    catalogs: dict[str, bytes]  # language -> its merged catalog, pickled apart (read when asked for: _Catalogs)
+    facts: dict[str, CatalogFacts]  # language -> what every language's build reads of that catalog
+    translations: list[PageTranslation]
+    faq: dict[str, list[FaqItem]]
+
+
+class _Catalogs(MutableMapping[_Key, Merged]):
+    """`Corpus.merged` of a build from the cache: each catalog unpickled when it is first read. One
+    language's build in `helpcenter build` reads its own language's only (all of them were 200 of
+    its 270 MiB at 1,000 articles in 8 languages)."""
+
+    def __init__(self, live: MutableMapping[_Key, Merged]) -> None:
+        self.live = dict(live)
+        self.stored: dict[_Key, bytes] = {}
+
+    def __getitem__(self, key: _Key) -> Merged:
+        if key not in self.live:
+            self.live[key] = pickle.loads(self.stored.pop(key))  # a KeyError when it is in neither
+        return self.live[key]
+
+    def __setitem__(self, key: _Key, value: Merged) -> None:
+        self.stored.pop(key, None)
+        self.live[key] = value
+
+    def __delitem__(self, key: _Key) -> None:
+        if self.stored.pop(key, None) is None:
+            del self.live[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.live or key in self.stored
+
+    def __iter__(self) -> Iterator[_Key]:
+        yield from self.live
+        yield from self.stored
+
+    def __len__(self) -> int:
+        return len(self.live) + len(self.stored)
 
 
 def _code_digest() -> bytes:
@@ -110,21 +156,24 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
             h.update(b"\0" + len(data).to_bytes(8, "big") + data)
         key = h.digest()
         hit = stored.get(page)
-        if hit is not None and hit[0] == key:
+        if hit is not None and hit.key == key:
             fresh[page] = hit
         else:
             todo.append((page, key, files))
     fresh.update(_check_pages(_Work(corpus, glossary, categories, incidents), todo))
     shown: Shown = {}
     faq: Faq = {code: {} for code in (project.default, *(lang.code for lang in corpus.languages))}
+    catalogs = corpus.merged = _Catalogs(corpus.merged)
     for page in project.pages():
-        _, loaded, translations, questions = fresh[page]
-        add_page(corpus, page, loaded)
-        shown.update(((page, t.lang), t) for t in translations)
-        for code, items in questions.items():
+        entry = fresh[page]
+        add_page(corpus, page, entry.loaded)
+        catalogs.stored.update(((page, lang), data) for lang, data in entry.catalogs.items())
+        corpus.stored_facts.update(((page, lang), facts) for lang, facts in entry.facts.items())
+        shown.update(((page, t.lang), t) for t in entry.translations)
+        for code, items in entry.faq.items():
             faq[code][page] = items
     corpus.findings += links.check(corpus)  # across pages: done again on every build
-    if cache_file is not None and {p: e[0] for p, e in fresh.items()} != {p: e[0] for p, e in stored.items()}:
+    if cache_file is not None and {p: e.key for p, e in fresh.items()} != {p: e.key for p, e in stored.items()}:
         _write(cache_file, version, fresh)
     return corpus, shown, faq
 
@@ -174,11 +223,19 @@ def _check_page(work: _Work, page: str, key: bytes, files: dict[Path, bytes]) ->
     corpus = work.corpus
     loaded = load_page(corpus, page, work.categories, work.incidents, files)
     if loaded.doc is None:
-        return page, (key, loaded, [], {})
-    loaded.findings += qa.check_page(corpus.project, loaded.doc, loaded.merged, work.glossary)
-    translations = [corpus.shows(loaded.doc, loaded.merged[lang.code], lang) for lang in corpus.languages]
+        return page, _Entry(key, loaded, {}, {}, [], {})
+    merged, loaded.merged = loaded.merged, {}
+    loaded.findings += qa.check_page(corpus.project, loaded.doc, merged, work.glossary)
+    translations = [corpus.shows(loaded.doc, merged[lang.code], lang) for lang in corpus.languages]
     texts = {corpus.project.default: None, **{t.lang: t.text for t in translations}}
-    return page, (key, loaded, translations, page_faq(loaded.doc, texts, corpus.expander))
+    return page, _Entry(
+        key,
+        loaded,
+        {lang: pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) for lang, m in merged.items()},
+        {lang: CatalogFacts.of(m) for lang, m in merged.items()},
+        translations,
+        page_faq(loaded.doc, texts, corpus.expander),
+    )
 
 
 def _read(cache_file: Path | None, version: bytes) -> dict[str, _Entry]:

@@ -3,19 +3,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import catalog, meta, rules, safety, site_strings
-from .catalog import CatalogError, Merged
+from .catalog import CatalogError, Merged, State
 from .errors import HelpcenterError, decode, display
 from .findings import Finding
+from .links import TranslatedLink, translated_links
 from .placeholders import Expander, check_channels, load_channels
 from .policy import PageTranslation, is_strict, publish_page
 from .project import Language, Project
 from .segment import FRONT_MATTER_UNITS, Document, FrontMatterError, Unit, parse_with_tokens
 from .site_strings import SiteStrings
+
+
+@dataclass(frozen=True)
+class CatalogFacts:
+    """What every language's build reads of a page's catalog in each language: its units' states
+    (the status page) and the links its translations carry (the link check). The page cache keeps
+    them beside the catalogs, so that one language's build in `helpcenter build` need not load the
+    other languages' catalogs (at 1,000 articles in 8 languages: 200 of its 270 MiB)."""
+
+    states: Counter[State]  # each entry once: a unit that occurs twice on a page is one entry to review
+    links: tuple[TranslatedLink, ...]
+
+    @classmethod
+    def of(cls, merged: Merged) -> CatalogFacts:
+        entries = {id(e): e for e in merged.entries}.values()
+        return cls(Counter(catalog.state(e) for e in entries), tuple(x for e in entries for x in translated_links(e)))
 
 
 @dataclass
@@ -25,12 +44,13 @@ class Corpus:
     project: Project
     docs: dict[str, Document]
     sources: dict[str, str]
-    merged: dict[tuple[str, str], Merged]  # (page, lang) -> catalog for the current source
+    merged: MutableMapping[tuple[str, str], Merged]  # (page, lang) -> catalog for the current source
     findings: list[Finding]
     expander: Expander
     languages: list[Language]
     hosts: frozenset[str] = frozenset()  # hosts a page may link to: allowed_hosts, channels, the site
     site: SiteStrings | None = None  # the site's own words; their catalogs are in `merged` as SITE
+    stored_facts: dict[tuple[str, str], CatalogFacts] = field(default_factory=dict)  # kept by the page cache
 
     def units(self, page: str) -> list[Unit]:
         """A page's units; SITE's are the site's own words."""
@@ -44,6 +64,15 @@ class Corpus:
     def unit_pages(self) -> list[str]:
         """Every page with units to translate: the sources, then the site's own words."""
         return sorted(self.docs) + ([site_strings.SITE] if self.site else [])
+
+    def facts(self, page: str, lang: str) -> CatalogFacts:
+        """A page's CatalogFacts in `lang`: as the page cache kept them, else read from its catalog
+        (no catalog: no units, no links)."""
+        stored = self.stored_facts.get((page, lang))
+        if stored is not None:
+            return stored
+        merged = self.merged.get((page, lang))
+        return CatalogFacts.of(merged) if merged is not None else CatalogFacts(Counter(), ())
 
     def translation(self, page: str, lang: Language) -> PageTranslation:
         return self.shows(self.docs[page], self.merged[page, lang.code], lang)

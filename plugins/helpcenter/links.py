@@ -14,13 +14,19 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+import polib
+
 from . import catalog
-from .corpus import Corpus
 from .errors import HelpcenterError, display, read_text
 from .meta import Finding
 from .segment import Document, parse
+
+if TYPE_CHECKING:  # the corpus keeps each catalog's links (translated_links)
+    from .corpus import Corpus
 
 #: Link targets: `[text](target "title")`, `![alt](target)`, `[ref]: target`, `href=`/`src=` in HTML.
 _TARGETS = re.compile(
@@ -46,6 +52,24 @@ def targets(text: str) -> Iterable[tuple[int, str]]:
             continue
         for m in _TARGETS.finditer(_CODE.sub("", line)):
             yield n, next(g for g in m.groups() if g is not None)
+
+
+@dataclass(frozen=True)
+class TranslatedLink:
+    """A link target a catalog's translation carries, and where to report it."""
+
+    target: str
+    line: int  # of the entry in the PO file
+    msgid: str
+    stale: bool  # not published as current: reported, as QA does, as a warning
+
+
+def translated_links(entry: polib.POEntry) -> list[TranslatedLink]:
+    if not _MAY_LINK.search(entry.msgstr):  # most units: no link at all
+        return []
+    line = getattr(entry, "linenum", 1) or 1
+    stale = catalog.state(entry) is catalog.State.STALE
+    return [TranslatedLink(target, line, entry.msgid, stale) for _, target in targets(entry.msgstr)]
 
 
 def _nearest(word: str, known: Iterable[str]) -> str:
@@ -122,19 +146,9 @@ def check(corpus: Corpus) -> list[Finding]:
             if problem := checker.problem(page, target):
                 out.append(Finding(f"docs/{page}", n + 1, f"broken link {problem}"))
         for lang in corpus.languages:
-            merged = corpus.merged.get((page, lang.code))
-            seen: set[int] = set()
-            for entry in merged.entries if merged else []:
-                if not _MAY_LINK.search(entry.msgstr) or id(entry) in seen:  # most units: no link at all
-                    continue
-                seen.add(id(entry))
-                for _, target in targets(entry.msgstr):
-                    if problem := checker.problem(page, target):
-                        where = catalog.catalog_path(project.translations, lang.code, page)
-                        line = getattr(entry, "linenum", 1) or 1
-                        # a stale unit is not published as current: reported, as QA does, as a warning
-                        level = "warning" if catalog.state(entry) is catalog.State.STALE else "error"
-                        out.append(
-                            Finding(display(where, project.root), line, f"broken link {problem}", level, entry.msgid)
-                        )
+            for link in corpus.facts(page, lang.code).links:
+                if problem := checker.problem(page, link.target):
+                    where = display(catalog.catalog_path(project.translations, lang.code, page), project.root)
+                    level = "warning" if link.stale else "error"
+                    out.append(Finding(where, link.line, f"broken link {problem}", level, link.msgid))
     return out

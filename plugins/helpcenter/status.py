@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalog
 from .catalog import State
 from .corpus import Corpus
 from .site_strings import SITE
@@ -82,8 +81,7 @@ def counts(corpus: Corpus) -> Status:
         total: Counter[State] = Counter()
         pages: dict[str, Counts] = {}
         for page in corpus.unit_pages():
-            entries = {id(e): e for e in corpus.merged[page, lang.code].entries}.values()
-            page_counts = Counter(catalog.state(e) for e in entries)
+            page_counts = corpus.facts(page, lang.code).states
             pages[SHOWN_AS if page == SITE else f"docs/{page}"] = Counts.of(page_counts)
             total.update(page_counts)
         languages[lang.code] = LanguageStatus(Counts.of(total), pages)
