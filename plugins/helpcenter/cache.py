@@ -26,7 +26,7 @@ import pickle
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Collection, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +75,14 @@ class _Catalogs(MutableMapping[_Key, Merged]):
             self.live[key] = pickle.loads(self.stored.pop(key))  # a KeyError when it is in neither
         return self.live[key]
 
+    def read(self, languages: Collection[str] | None) -> None:
+        """Unpickle now every catalog of `languages` (None: all), with the collector paused: read one
+        by one while the pages are built, the collector walked those already read again and again
+        (at 1,000 articles in 8 languages, 2.2 s instead of 0.6)."""
+        with _collector_paused():
+            for key in [k for k in self.stored if languages is None or k[1] in languages]:
+                self[key]
+
     def __setitem__(self, key: _Key, value: Merged) -> None:
         self.stored.pop(key, None)
         self.live[key] = value
@@ -122,9 +130,12 @@ def _read_bytes(path: Path) -> bytes:
         return b""
 
 
-def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Shown, Faq]:
+def load_checked(
+    project: Project, cache_file: Path | None, languages: Collection[str] | None = None
+) -> tuple[Corpus, Shown, Faq]:
     """`load_corpus`, `qa.check_corpus`, the policy's decision and the FAQ of every page and
-    language, reusing the stored result of unchanged pages."""
+    language, reusing the stored result of unchanged pages. The catalogs of `languages` (None:
+    all) are read now, the others when first asked for (_Catalogs)."""
     corpus = empty_corpus(project)
     glossary, findings = qa.load_glossary(project)
     corpus.findings.extend(findings + file_findings(corpus))
@@ -173,6 +184,7 @@ def load_checked(project: Project, cache_file: Path | None) -> tuple[Corpus, Sho
         for code, items in entry.faq.items():
             faq[code][page] = items
     corpus.findings += links.check(corpus)  # across pages: done again on every build
+    catalogs.read(languages)
     if cache_file is not None and {p: e.key for p, e in fresh.items()} != {p: e.key for p, e in stored.items()}:
         _write(cache_file, version, fresh)
     return corpus, shown, faq

@@ -26,6 +26,7 @@ class ShortNavigation:
     def __init__(self, nav: Navigation) -> None:
         self.nav = nav
         self.closed: dict[int, Section] = {}  # id of a section -> its copy with its topic page only
+        self.parts: dict[int, _Parts] = {}  # id of a section -> what a page's navigation may keep of it
 
     def for_page(self, page: Page) -> Navigation:
         items = [self._item(item, page) for item in self.nav.items]
@@ -36,14 +37,27 @@ class ShortNavigation:
     def _item(self, item: StructureItem, page: Page) -> StructureItem:
         if not isinstance(item, Section):
             return item
+        if id(item) not in self.parts:  # once per section: going through its articles for every page was quadratic
+            self.parts[id(item)] = _Parts(item)
+        parts = self.parts[id(item)]
         if not item.active:
             if id(item) not in self.closed:
-                self.closed[id(item)] = _copy(item, [c for c in item.children if _is_index(c)][:1])
+                self.closed[id(item)] = _copy(item, parts.topics[:1])
             return self.closed[id(item)]
-        if any(c is page and _is_index(c) for c in item.children):
+        if any(c is page for c in parts.topics):
             return item  # the topic page: all its articles
-        kept = [c for c in item.children if _is_index(c) or c is page or (isinstance(c, Section) and c.active)]
+        kept = [*parts.topics, *(c for c in parts.sections if c.active), *([page] if page.parent is item else [])]
+        kept.sort(key=lambda c: parts.position[id(c)])
         return _copy(item, [self._item(c, page) for c in kept])
+
+
+class _Parts:
+    """A section's topic page (its index), its subsections, and the order of its children."""
+
+    def __init__(self, section: Section) -> None:
+        self.topics = [c for c in section.children if _is_index(c)]
+        self.sections = [c for c in section.children if isinstance(c, Section)]
+        self.position = {id(c): n for n, c in enumerate(section.children)}
 
 
 def _is_index(item: object) -> bool:

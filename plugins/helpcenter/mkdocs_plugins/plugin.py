@@ -167,7 +167,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
             gc.unfreeze()  # froze (below) can go; a quick pass (preview.py) leaves it to the full pass after it
             gc.collect()
         with stage_lock(staging.parent):  # one language's build next to the others' (helpcenter.build)
-            self.corpus, self.shown, self.faq = load_checked(project, cache_file)
+            self.corpus, self.shown, self.faq = load_checked(project, cache_file, [self.only] if self.only else None)
             staged = self._check_and_stage(project)
         config.docs_dir = str(staging)
         self._pass(config, staged)
