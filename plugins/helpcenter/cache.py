@@ -10,6 +10,10 @@ folders), this package's own code, the Python version and the versions of the li
 digest of exactly those bytes; the page and its catalogs are parsed from the very bytes that were
 hashed. A page whose digest matches is reused as it was; any other page is done again. A cache that
 cannot be used (damaged, or written by another version) is rebuilt, with one log line saying why.
+
+Each page's catalogs are kept pickled apart, one per language, and what every language's build
+reads of them (CatalogFacts) beside them: a language's build in `helpcenter build` unpickles its own
+language's catalogs only.
 """
 
 from __future__ import annotations
@@ -75,14 +79,6 @@ class _Catalogs(MutableMapping[_Key, Merged]):
             self.live[key] = pickle.loads(self.stored.pop(key))  # a KeyError when it is in neither
         return self.live[key]
 
-    def read(self, languages: Collection[str] | None) -> None:
-        """Unpickle now every catalog of `languages` (None: all), with the collector paused: read one
-        by one while the pages are built, the collector walked those already read again and again
-        (at 1,000 articles in 8 languages, 2.2 s instead of 0.6)."""
-        with _collector_paused():
-            for key in [k for k in self.stored if languages is None or k[1] in languages]:
-                self[key]
-
     def __setitem__(self, key: _Key, value: Merged) -> None:
         self.stored.pop(key, None)
         self.live[key] = value
@@ -100,6 +96,14 @@ class _Catalogs(MutableMapping[_Key, Merged]):
 
     def __len__(self) -> int:
         return len(self.live) + len(self.stored)
+
+    def read(self, languages: Collection[str] | None) -> None:
+        """Unpickle now every catalog of `languages` (None: all), with the collector paused: read one
+        by one while the pages are built, the collector walked those already read again and again
+        (at 1,000 articles in 8 languages, 2.2 s instead of 0.6)."""
+        with _collector_paused():
+            for key in [k for k in self.stored if languages is None or k[1] in languages]:
+                self[key]
 
 
 def _code_digest() -> bytes:
