@@ -335,7 +335,7 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=250)
-    parser.add_argument("--runs", type=int, default=7, help="builds of each kind (rounds)")
+    parser.add_argument("--runs", type=int, help="builds of each kind (rounds; default 7, with --large 1)")
     parser.add_argument("--instructions", action="store_true", help="count instructions (Valgrind) instead of time")
     parser.add_argument(
         "--untranslated",
@@ -347,15 +347,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 rounds, no no-search row (about 10 minutes)")
     parser.add_argument("--scaling", action="store_true", help="50 / 250 / 1,000 articles, 4 and 8 languages")
     parser.add_argument("--sizes", help="with --scaling: LANGSxARTICLES,... (default: 4x50,4x250,4x1000,8x250,8x1000)")
-    parser.add_argument("--large", action="store_true", help="one article of 1 MB, then of 5 MB")
+    parser.add_argument("--large", action="store_true", help="one article of 1 MB, then of 5 MB ([--runs N] rounds)")
     args = parser.parse_args()
     if args.scaling:
         pairs = [tuple(map(int, size.split("x"))) for size in args.sizes.split(",")] if args.sizes else SIZES
         scaling(tuple((a, b) for a, b in pairs))
         return 0
     if args.large:
-        large()
+        large(args.runs or 1)
         return 0
+    args.runs = args.runs or 7
     if args.quick:
         args.runs = min(args.runs, 3)
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
@@ -407,26 +408,54 @@ def big_article(rng: random.Random, size: int) -> str:
     return "\n".join(parts)
 
 
-def large() -> None:
+def large(runs: int = 1) -> None:
     """A 12-article site, then the same with one article of 1 MB and of 5 MB (untranslated: shown in
-    Japanese in every language), built by `helpcenter build`: the time and memory the article adds."""
-    print(f"{'article':>8}  {'s':>7}{'added s':>9}{'s per MB':>9}{'peak':>9}")
-    base = 0.0
-    for size in (0, 1_000_000, 5_000_000):
-        with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
-            dest = Path(tmp)
+    Japanese in every language), built by `helpcenter build`: the time, CPU time and memory the article
+    adds, and each language's time; `runs` rounds (each builds every size once), then the medians.
+
+    The CPU seconds (every process of the build) are the steadier measure of proportionality on a
+    shared machine: one build's time moves by a second or more, and at 1 MB a second is a second per
+    MB. The languages' times show which build the whole waited for (README "Large articles")."""
+    sizes = (0, 1_000_000, 5_000_000)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    print(
+        f"{'round':>5}{'article':>9}  {'s':>7}{'added s':>9}{'s per MB':>9}{'CPU s':>8}{'CPU/MB':>8}{'peak':>9}"
+        "  per language"
+    )
+    with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
+        corpora = {size: Path(tmp) / str(size) for size in sizes}
+        for size, dest in corpora.items():
+            dest.mkdir()
             make_corpus(dest, 12, ("en", "zh", "ko"))
             if size:
-                text = big_article(random.Random(7), size)
-                (dest / "docs/support/big.md").write_text(text, encoding="utf-8")
-            seconds, _, peak, _ = run_build(dest, PARALLEL, cold=True)
-            base = base or seconds
-            per_mb = f"{(seconds - base) / (size / 1e6):>9.1f}" if size else f"{'':>9}"
-            print(
-                f"{size / 1e6:>6.0f} MB  {seconds:>7.1f}{seconds - base:>9.1f}{per_mb}{peak / 1024:>5.0f} MiB",
-                flush=True,
-            )
-    print("cold builds (no .cache/), 4 languages; proportional: the same seconds per MB at 1 and 5 MB.")
+                (dest / "docs/support/big.md").write_text(big_article(random.Random(7), size), encoding="utf-8")
+        added: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes[1:]}
+        for run in range(1, runs + 1):
+            base = base_cpu = 0.0
+            for size, dest in corpora.items():
+                shutil.rmtree(dest / "site", ignore_errors=True)  # each round writes a new site, as the first
+                seconds, cpu, peak, out = run_build(dest, PARALLEL, cold=True)
+                if not size:
+                    base, base_cpu = seconds, cpu
+                mb = size / 1e6
+                if size:
+                    added[size].append(((seconds - base) / mb, (cpu - base_cpu) / mb))
+                per_mb = f"{added[size][-1][0]:>9.1f}" if size else f"{'':>9}"
+                cpu_per_mb = f"{added[size][-1][1]:>8.1f}" if size else f"{'':>8}"
+                found = re.search(r"\(([^)]*)\)\s*$", out)
+                print(
+                    f"{run:>5}{mb:>6.0f} MB  {seconds:>7.1f}{seconds - base:>9.1f}{per_mb}{cpu:>8.1f}{cpu_per_mb}"
+                    f"{peak / 1024:>5.0f} MiB  {found[1] if found else ''}",
+                    flush=True,
+                )
+    if runs > 1:
+        for size, rates in added.items():
+            seconds_mb, cpu_mb = statistics.median(s for s, _ in rates), statistics.median(c for _, c in rates)
+            print(f"median of {runs} rounds, {size / 1e6:.0f} MB: {seconds_mb:.1f} s per MB, {cpu_mb:.1f} CPU s per MB")
+    print(
+        "cold builds (no .cache/), 4 languages; proportional: the same seconds per MB at 1 and 5 MB; CPU: every\n"
+        "process of the build."
+    )
 
 
 def makespan(seconds: list[float], cores: int) -> float:
