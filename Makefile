@@ -39,7 +39,7 @@ system-deps:  ## Debian packages the tests use: gettext (msgfmt) and chromium
 bench: $(STAMP)  ## prints every figure of the README's Performance and Search sections (about 2 hours)
 	$(BIN)/python scripts/bench_build.py --untranslated 10
 	$(BIN)/python scripts/bench_build.py --scaling
-	$(BIN)/python scripts/bench_build.py --large
+	$(BIN)/python scripts/bench_build.py --large --runs 3
 	if command -v valgrind >/dev/null; then $(BIN)/python scripts/bench_build.py --instructions --articles 50; \
 	else echo "instruction counts skipped: install valgrind"; fi
 	$(BIN)/python scripts/bench_translate.py
