@@ -12,7 +12,7 @@ import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemLoader
 
 from helpcenter import catalog
-from helpcenter.mkdocs_plugins.jinja import MemoryBytecodeCache
+from helpcenter.mkdocs_plugins.jinja import SharedBytecodeCache
 from sitekit import ROOT, copy_site, plain_paragraph, plant_machine_translation, run
 
 LANGS = ("en", "zh", "ko")
@@ -230,7 +230,7 @@ def _render_counting(folder: Path, cache: BytecodeCache, lang: str) -> tuple[str
 def test_templates_compiled_for_one_language_serve_the_next_and_an_edit_is_compiled_anew(tmp_path: Path) -> None:
     """The `helpcenter` plugin shares compiled templates between static-i18n's language builds (each
     has its own Jinja environment) and serve's rebuilds; a writer's edit to a template still shows."""
-    cache = MemoryBytecodeCache()
+    cache = SharedBytecodeCache()
     (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")
     assert _render_counting(tmp_path, cache, "ja") == ("こんにちは, ja", 1)
     assert _render_counting(tmp_path, cache, "en") == ("こんにちは, en", 0)  # the next language loads the bytecode
@@ -246,8 +246,8 @@ def test_templates_compiled_by_one_build_process_serve_the_next_and_a_damaged_fi
     the build."""
     (tmp_path / "main.html").write_text("{{ greeting }}, {{ lang }}", encoding="utf-8")
 
-    def process() -> MemoryBytecodeCache:  # what each language's build starts with
-        cache = MemoryBytecodeCache()
+    def process() -> SharedBytecodeCache:  # what each language's build starts with
+        cache = SharedBytecodeCache()
         cache.folder = tmp_path / ".cache" / "templates"
         return cache
 

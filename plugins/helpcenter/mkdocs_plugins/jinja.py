@@ -27,9 +27,10 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.theme import Theme
 
 
-class MemoryBytecodeCache(BytecodeCache):
-    """Jinja's bytecode cache, in memory and, once `folder` is set, in that folder (Jinja's own
-    file-system cache defaults to a shared temporary folder)."""
+class SharedBytecodeCache(BytecodeCache):
+    """Jinja's bytecode cache, shared by the languages' environments in memory and, once `folder` is
+    set, by the build's processes and the next build in that folder (Jinja's own file-system cache
+    defaults to a temporary folder shared by every user's builds)."""
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
@@ -62,7 +63,7 @@ class MemoryBytecodeCache(BytecodeCache):
                 Path(tmp).unlink(missing_ok=True)
 
 
-def share_theme_work(theme: Theme, cache: MemoryBytecodeCache, listed: dict[Hashable, list[str]] | None) -> None:
+def share_theme_work(theme: Theme, cache: SharedBytecodeCache, listed: dict[Hashable, list[str]] | None) -> None:
     """Every Jinja environment of this build's theme uses `cache`: also the one Material's search
     plugin makes to read its translations (0.2 s of compiling per build).
 

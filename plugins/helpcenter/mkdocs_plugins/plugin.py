@@ -47,7 +47,7 @@ from ..policy import PageTranslation
 from ..safety import line_of
 from ..search import SEARCH_TEXT, SHOWN_IN
 from .config import HelpcenterConfig
-from .jinja import MemoryBytecodeCache, share_theme_work
+from .jinja import SharedBytecodeCache, share_theme_work
 from .navigation import ShortNavigation
 from .preview import LiveBuilder, QuickPass
 from .serve_errors import show_build_errors
@@ -111,7 +111,7 @@ class HelpcenterPlugin(BasePlugin[HelpcenterConfig]):
         self.corpus: Corpus | None = None
         self.shown: dict[tuple[str, str], PageTranslation] = {}
         self.faq: Faq = {}  # language -> page -> its FAQ (for helpcenter-incidents)
-        self.compiled = MemoryBytecodeCache()  # templates compiled by an earlier language or rebuild
+        self.compiled = SharedBytecodeCache()  # templates compiled by an earlier language or rebuild
         self.theme_files: dict[Hashable, list[str]] = {}  # the theme's file list, under serve (jinja.py)
         self.guard: Guard | None = None
         self.guard_file: Path | None = None
