@@ -71,7 +71,7 @@ def site_words(lang: str) -> dict[str, str]:
 def _stub_linked(page: str, docs: Path) -> None:
     """Links are checked before a build: each page left out that `page` links to is written as a stub,
     its front matter and headings (its anchors) only: no links of its own, in no incident hub."""
-    from helpcenter.links import targets
+    from helpcenter.link_targets import targets
 
     for _, target in targets((docs / page).read_text(encoding="utf-8")):
         path = target.split("#")[0]

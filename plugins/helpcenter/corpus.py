@@ -13,7 +13,7 @@ from . import catalog, meta, rules, safety, site_strings
 from .catalog import CatalogError, Merged, State
 from .errors import HelpcenterError, decode, display
 from .findings import Finding
-from .links import TranslatedLink, translated_links
+from .link_targets import TranslatedLink, translated_links
 from .placeholders import Expander, check_channels, load_channels
 from .policy import PageTranslation, is_strict, publish_page
 from .project import Language, Project

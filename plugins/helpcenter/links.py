@@ -14,62 +14,16 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import polib
-
 from . import catalog
+from .corpus import Corpus
 from .errors import HelpcenterError, display, read_text
+from .link_targets import targets
 from .meta import Finding
 from .segment import Document, parse
 
-if TYPE_CHECKING:  # the corpus keeps each catalog's links (translated_links)
-    from .corpus import Corpus
-
-#: Link targets: `[text](target "title")`, `![alt](target)`, `[ref]: target`, `href=`/`src=` in HTML.
-_TARGETS = re.compile(
-    r"\]\(\s*<?([^)\s>]+)"
-    r"|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"
-    r"""|\b(?:href|src)\s*=\s*["']([^"']*)["']""",
-    re.M,
-)
-_MAY_LINK = re.compile(r"\]\(|\]:|=")
-_CODE = re.compile(r"`[^`\n]*`")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _IDS = re.compile(r"""\{:?[^{}]*?#([\w-]+)[^{}]*\}|\bid\s*=\s*["']([^"']+)["']""")
-
-
-def targets(text: str) -> Iterable[tuple[int, str]]:
-    """(line offset from the text's first line, target) of every link and image outside code."""
-    fenced = False
-    for n, line in enumerate(text.split("\n")):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced or not _MAY_LINK.search(line):
-            continue
-        for m in _TARGETS.finditer(_CODE.sub("", line)):
-            yield n, next(g for g in m.groups() if g is not None)
-
-
-@dataclass(frozen=True)
-class TranslatedLink:
-    """A link target a catalog's translation carries, and where to report it."""
-
-    target: str
-    line: int  # of the entry in the PO file
-    msgid: str
-    stale: bool  # not published as current: reported, as QA does, as a warning
-
-
-def translated_links(entry: polib.POEntry) -> list[TranslatedLink]:
-    if not _MAY_LINK.search(entry.msgstr):  # most units: no link at all
-        return []
-    line = getattr(entry, "linenum", 1) or 1
-    stale = catalog.state(entry) is catalog.State.STALE
-    return [TranslatedLink(target, line, entry.msgid, stale) for _, target in targets(entry.msgstr)]
 
 
 def _nearest(word: str, known: Iterable[str]) -> str:
