@@ -33,6 +33,7 @@ import threading
 from collections.abc import Collection, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from . import catalog, links, qa
 from .catalog import Merged
@@ -292,13 +293,21 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _write(cache_file: Path, version: object, data: object) -> None:
-    """Atomically: an interrupted build leaves the previous cache or the new one, never half of one."""
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
+    with replaced(cache_file) as f:
+        pickle.dump((version, data), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@contextlib.contextmanager
+def replaced(path: Path) -> Iterator[BinaryIO]:
+    """A file of the build cache, written next to `path` and put in its place once whole: an
+    interrupted build, or another build reading it meanwhile, finds the old file or the new one,
+    never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump((version, data), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
+            yield f
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from typing import Any
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.theme import Theme
+
+from ..cache import replaced
 
 
 class SharedBytecodeCache(BytecodeCache):
@@ -51,16 +51,10 @@ class SharedBytecodeCache(BytecodeCache):
         code = self.store[bucket.key] = bucket.bytecode_to_string()
         if self.folder is None:
             return
-        tmp = None
-        try:  # atomically: another language's build may be reading it
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=bucket.key + ".")
-            with os.fdopen(fd, "wb") as f:
-                f.write(code)
-            os.replace(tmp, self.folder / bucket.key)
-        except OSError:  # a cache that cannot be written only costs the next build time
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+        # written whole or not at all (another language's build may be reading it); a cache that
+        # cannot be written only costs the next build time
+        with contextlib.suppress(OSError), replaced(self.folder / bucket.key) as f:
+            f.write(code)
 
 
 def share_theme_work(theme: Theme, cache: SharedBytecodeCache, listed: dict[Hashable, list[str]] | None) -> None:
