@@ -3,10 +3,15 @@ its own error only: the indexing it started is cancelled, not left for asyncio t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
+
+from helpcenter.search import Indexer, SearchIndexError
 
 SCRIPT = textwrap.dedent(
     """
@@ -31,3 +36,47 @@ def test_a_failed_build_leaves_no_pending_indexing_task(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "closed" in result.stdout
     assert "Task was destroyed" not in result.stderr, result.stderr
+
+
+def _pagefind_children() -> int:
+    """Pagefind processes this test's process started that are still running."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, _, rest = stat.read_text().partition("(")[2].rpartition(")")
+        except OSError:  # it ended meanwhile
+            continue
+        state, parent = rest.split()[:2]
+        count += "pagefind" in name and int(parent) == os.getpid() and state != "Z"
+    return count
+
+
+PAGE = '<html lang="{}"><body><article class="md-content__inner"><h1>{}</h1><p>{}</p></article></body></html>'
+
+
+def test_a_language_s_pagefind_stops_once_its_bundle_is_written(tmp_path: Path) -> None:
+    """A serial build of eight languages kept eight Pagefind indexes in memory to the end (1.3 GB at
+    1,000 articles): each one stops when its language is written, and the site's search still has
+    every language."""
+    indexer = Indexer(tmp_path / "pagefind", default="ja")
+    try:
+        for n in range(5):
+            indexer.add(f"a{n}/index.html", PAGE.format("ja", "見出し", "出金の停止"))
+        indexer.indexes["ja"].result(timeout=60)  # started
+        assert _pagefind_children() == 1
+        indexer.flush()
+        assert indexer.jobs[-1].result(timeout=60) == ("ja", 5)
+        assert _pagefind_children() == 0
+        with pytest.raises(SearchIndexError, match=r"a9/index\.html"):
+            indexer.add("a9/index.html", PAGE.format("ja", "見出し", "遅れて来たページ"))
+        for n in range(3):
+            indexer.add(f"en/a{n}/index.html", PAGE.format("en", "Title", "Withdrawals halted"))
+        indexer.indexes["en"].result(timeout=60)
+        assert _pagefind_children() == 1
+        summary = indexer.finish()
+    finally:
+        indexer.close()
+    assert summary.pages == {"ja": 5, "en": 3}
+    assert _pagefind_children() == 0
+    assert (tmp_path / "pagefind" / "ja" / "pagefind-entry.json").is_file()
+    assert (tmp_path / "pagefind" / "en" / "pagefind-entry.json").is_file()
