@@ -9,12 +9,14 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from sitekit import BIN, ROOT, copy_site, run
+from sitekit import BIN, ROOT, copy_site, run, wait_for
 
 FALLBACK = "translations/ko/security/two-factor-setup.po"  # removed: the page is shown in Japanese in Korean
 
@@ -111,3 +113,64 @@ def test_an_unknown_language_is_refused_by_name(serial: tuple[Path, dict[str, by
     done = run(["mkdocs", "build", "-d", str(tmp_path / "out")], root, HELPCENTER_BUILD_LANGUAGE="fr")
     assert done.returncode != 0
     assert "HELPCENTER_BUILD_LANGUAGE=fr is not a language of the site (ja, en, zh, ko)" in done.stderr
+
+
+def _copy(root: Path, dest: Path) -> Path:
+    """The fixture's project, to change without changing it for the other tests."""
+    shutil.copytree(root, dest, symlinks=True, ignore=shutil.ignore_patterns("site-serial", "public"))
+    return dest
+
+
+def test_a_failed_language_fails_the_build_with_its_messages_and_keeps_the_last_site(
+    serial: tuple[Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    root = _copy(serial[0], tmp_path / "project")
+    (root / "site").mkdir()
+    (root / "site/kept.html").write_text("the last site", encoding="utf-8")
+    page = root / "docs/security/two-factor-setup.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[手順](../missing-page.md)\n", encoding="utf-8")
+    done = run(["helpcenter", "build", "--jobs", "2"], root)
+    assert done.returncode != 0
+    assert "the build of 'ja' failed" in done.stderr
+    assert "security/two-factor-setup.md" in done.stderr and "missing-page.md" in done.stderr, done.stderr
+    assert (root / "site/kept.html").read_text(encoding="utf-8") == "the last site"
+
+
+def _session(leader: int) -> list[str]:
+    """The processes still running in the session `leader` started (a terminal's Ctrl-C reaches them all)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, _, rest = stat.read_text().partition("(")[2].rpartition(")")
+        except OSError:  # it ended meanwhile
+            continue
+        fields = rest.split()
+        if int(fields[3]) == leader and fields[0] != "Z":  # its session
+            found.append(f"{stat.parent.name} {name}")
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_build_leaves_no_language_building_and_the_last_site_whole(
+    serial: tuple[Path, dict[str, bytes]], tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C (the whole terminal's process group) or a CI runner's SIGTERM (the build's own process)."""
+    root = _copy(serial[0], tmp_path / "project")
+    shutil.rmtree(root / ".cache")  # long enough to be interrupted: every page is checked
+    (root / "site").mkdir()
+    (root / "site/kept.html").write_text("the last site", encoding="utf-8")
+    build = subprocess.Popen(
+        [str(BIN / "helpcenter"), "build", "--jobs", "2"], cwd=root, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
+    wait_for(lambda: len(_session(build.pid)) >= 3, "the languages' builds to start", timeout=60)
+    time.sleep(1)
+    if signum == signal.SIGINT:
+        os.killpg(build.pid, signum)
+    else:
+        build.send_signal(signum)
+    build.communicate(timeout=60)
+    assert build.returncode == 130  # interrupted (a build that had finished would say 0)
+    # the languages' builds were stopped, not left to run on their own; what they started ends with them
+    wait_for(lambda: not _session(build.pid), "every process of the build to end", timeout=3)
+    assert (root / "site/kept.html").read_text(encoding="utf-8") == "the last site"
