@@ -137,7 +137,8 @@ def test_a_failed_language_fails_the_build_with_its_messages_and_keeps_the_last_
 
 
 def _session(leader: int) -> list[str]:
-    """The processes still running in the session `leader` started (a terminal's Ctrl-C reaches them all)."""
+    """The processes still running in the session `leader` started (a terminal's Ctrl-C reaches them
+    all), as "pid name"."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -148,6 +149,17 @@ def _session(leader: int) -> list[str]:
         if int(fields[3]) == leader and fields[0] != "Z":  # its session
             found.append(f"{stat.parent.name} {name}")
     return found
+
+
+def _pids(leader: int) -> list[int]:
+    return [int(p.split()[0]) for p in _session(leader) if int(p.split()[0]) != leader]
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it ended meanwhile
+        return b""
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -165,6 +177,9 @@ def test_an_interrupted_build_leaves_no_language_building_and_the_last_site_whol
     )  # fmt: skip
     wait_for(lambda: len(_session(build.pid)) >= 3, "the languages' builds to start", timeout=60)
     time.sleep(1)
+    commands = {pid: _command(pid) for pid in _pids(build.pid)}
+    # forked from `helpcenter build` with MkDocs loaded, not new interpreters (`python -m mkdocs`)
+    assert not [c for c in commands.values() if b"\0-m\0mkdocs\0" in c], commands
     if signum == signal.SIGINT:
         os.killpg(build.pid, signum)
     else:
