@@ -23,7 +23,9 @@ the large corpora) and prints the time, the ratio to the 250-article build, an a
 and the per-language times of the parallel build (from which a 4-core runner's time is worked out).
 Peak memory is the most the build's whole process tree held at once: the sum of the proportional set
 sizes (PSS) of the build and every process it started (Pagefind, the language builds), sampled every
-50 ms (a peak shorter than that can be missed).
+50 ms (a peak shorter than that can be missed). The sampling costs CPU (the kernel walks each process's
+memory), so the table's timed rounds are not sampled: one more build of each kind is, untimed, and the
+script prints what the sampling took; `--scaling` and `--large` sample their timed builds.
 
 `--untranslated 10` adds a build of a copy of the corpus in which 10 % of the articles are not
 translated (no catalogs: shown in Japanese) or stale (a Japanese paragraph edited after review: that
@@ -48,6 +50,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -220,16 +223,20 @@ def tree_memory(pid: int) -> int:
 
 
 class PeakMemory:
-    """The most resident memory a process tree held at once, sampled every 50 ms in a thread."""
+    """The most resident memory a process tree held at once, sampled every 50 ms in a thread; and
+    the CPU seconds the sampling took (the kernel walks each process's memory for its PSS: about 5 ms
+    a sample while a parallel build runs eight processes, measured)."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.peak, self.cpu, self.done = pid, 0, 0.0, threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
     def _sample(self) -> None:
+        start = time.thread_time()
         while not self.done.wait(0.05):
             self.peak = max(self.peak, tree_memory(self.pid))
+        self.cpu = time.thread_time() - start
 
     def stop(self) -> int:
         self.done.set()
@@ -237,28 +244,34 @@ class PeakMemory:
         return self.peak
 
 
-def timed_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (the build and every process it started) and peak memory (KiB, the
-    whole process tree: PeakMemory) of one build in a fresh process."""
-    seconds, cpu, peak, _ = run_build(dest, config, cold)
-    return seconds, cpu, peak
+class Run(NamedTuple):
+    """One build: wall seconds, CPU seconds (the build and every process it started), peak memory
+    (KiB, the whole process tree: PeakMemory; 0 when not sampled), what it printed on stdout (the
+    parallel build's per-language times) and the CPU seconds the memory sampling took."""
+
+    seconds: float
+    cpu: float
+    peak: int
+    out: str
+    sampling: float
 
 
-def run_build(dest: Path, config: str, cold: bool = False) -> tuple[float, float, int, str]:
-    """timed_build, and what the build printed on stdout (the parallel build's per-language times)."""
+def run_build(dest: Path, config: str, cold: bool = False, sample: bool = True) -> Run:
+    """One build in a fresh process; `sample` False: its memory is not sampled, so the sampling's
+    CPU does not compete with the build (peak 0)."""
     env = _prepare(dest, cold)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build's processes count once it is waited for
     start = time.perf_counter()
     proc = subprocess.Popen(command(config), cwd=dest, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    memory = PeakMemory(proc.pid)
+    sampler = PeakMemory(proc.pid) if sample else None
     stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
-    peak = memory.stop()
+    peak = sampler.stop() if sampler else 0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         sys.exit(f"build failed ({config}):\n{stderr.decode(errors='replace')[-3000:]}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, cpu, peak, stdout.decode(errors="replace")
+    return Run(elapsed, cpu, peak, stdout.decode(errors="replace"), sampler.cpu if sampler else 0.0)
 
 
 def counted_build(dest: Path, config: str, cold: bool = False) -> int:
@@ -300,15 +313,17 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
     """Print the seconds, CPU seconds and peak memory of `runs` rounds of builds of each kind."""
     times: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
-    rss: dict[str, int] = dict.fromkeys(variants, 0)
     names = list(variants)
     for run in range(runs):  # interleaved and rotated: drift, and wear from the builds before,
         for name in names[run % len(names) :] + names[: run % len(names)]:  # hit every variant alike
             config, cold = variants[name]
-            t, c, peak = timed_build(dest, config, cold)
+            t, c, _, _, _ = run_build(dest, config, cold, sample=False)
             times[name].append(t)
             cpu[name].append(c)
-            rss[name] = max(rss[name], peak)
+    sampled = {name: run_build(dest, *variants[name]) for name in names}  # memory: one more build each, untimed
+    rss = {name: r.peak for name, r in sampled.items()}
+    costly_name = max(sampled, key=lambda name: sampled[name].sampling)
+    costly = sampled[costly_name]
     header = (
         f"{'best s':>7}{'ratio':>7}{'median s':>9}{'ratio':>7}{'paired':>7}{'CPU s':>7}{'ratio':>7}{'peak PSS':>10}"
     )
@@ -324,7 +339,9 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
         )
     print(
         "target: helpcenter build (parallel) <= 0.65 x plain, warm and cold, with search. Plain has no cache:\n"
-        "its build is the same warm or cold. peak: the whole process tree's PSS at once (sampled, 50 ms).\n"
+        "its build is the same warm or cold. peak: the whole process tree's PSS at once (sampled, 50 ms),\n"
+        f"in one more build of each kind, not timed: the sampling took up to {costly.sampling:.1f} CPU s per\n"
+        f"build ({costly_name}: {costly.seconds:.1f} s), CPU the timed builds would have shared with it.\n"
         "best: the least disturbed run (as timeit reports); slower runs of the same build are the machine's noise.\n"
         "paired: the median of each round's ratio to the plain build of the same round (builds minutes apart\n"
         "meet the same machine speed)"
@@ -362,7 +379,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hc-bench-") as tmp:
         dest = Path(tmp)
         make_corpus(dest, args.articles, ("en", "zh", "ko"))
-        timed_build(dest, "mkdocs.yml")  # stages the pages and warms the disk cache
+        run_build(dest, "mkdocs.yml", sample=False)  # stages the pages and warms the disk cache
         variants = {
             PLAIN: (plain_config(dest).name, False),
             "helpcenter plugins, without search": (no_search_config(dest).name, False),
@@ -377,7 +394,7 @@ def main() -> int:
             other = dest / "untranslated"  # beside the corpus: a build's paths are relative to its mkdocs.yml
             shutil.copytree(dest, other, ignore=shutil.ignore_patterns("site*", ".cache", "untranslated"))
             changed = untranslate(other, args.untranslated)
-            timed_build(other, "mkdocs.yml")
+            run_build(other, "mkdocs.yml", sample=False)
             name = f"serial, {changed} of {args.articles} articles untranslated or stale"
             variants[name] = (str(other / "mkdocs.yml"), False)
         pages = sum(1 for _ in (dest / "site").rglob("index.html"))
@@ -434,7 +451,7 @@ def large(runs: int = 1) -> None:
             base = base_cpu = 0.0
             for size, dest in corpora.items():
                 shutil.rmtree(dest / "site", ignore_errors=True)  # each round writes a new site, as the first
-                seconds, cpu, peak, out = run_build(dest, PARALLEL, cold=True)
+                seconds, cpu, peak, out, _ = run_build(dest, PARALLEL, cold=True)
                 if not size:
                     base, base_cpu = seconds, cpu
                 mb = size / 1e6
