@@ -221,7 +221,7 @@ def _child(args: list[str], env: dict[str, str], log: IO[bytes]) -> NoReturn:
 
 
 def merge(project: Project, parts: list[Path], site: Path) -> None:
-    """Move the parts (one per language, as build_language writes them) into a new site, write the
+    """Move the parts (one per language, as build_languages writes them) into a new site, write the
     files that span the languages, and put it in the place of `site`."""
     held = {_part_language(part): part for part in parts}
     order = [lang for lang in languages(project) if lang in held]
