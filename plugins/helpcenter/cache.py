@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import ctypes
 import gc
 import hashlib
 import importlib.metadata
@@ -27,6 +28,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
 import threading
@@ -51,6 +53,7 @@ Faq = dict[str, dict[str, list[FaqItem]]]  # language -> page -> its FAQ in that
 _Key = tuple[str, str]  # (page, language)
 _Todo = tuple[str, bytes, dict[Path, bytes]]  # a page not stored: its path, digest and files' bytes
 _CODE = Path(__file__).parent
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 PER_WORKER = 16  # pages not stored, at least, for each worker process that checks them
 
 
@@ -224,10 +227,25 @@ def _check_pages(work: _Work, todo: list[_Todo]) -> Iterator[tuple[str, _Entry]]
     _work = work
     try:
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+        try:
             yield from pool.map(_check_forked, todo, chunksize=max(1, len(todo) // (workers * 4)))
+        finally:  # interrupted: the pages not started are dropped, not checked first
+            pool.shutdown(cancel_futures=True)
     finally:
         _work = None
+
+
+def _worker_start() -> None:
+    """A worker of _check_pages leaves Ctrl-C to the build, and ends with it, even a killed one.
+    Interrupted with the build, workers died holding their queues' locks, and the others waited on
+    them for ever (found by the interrupted-build test: orphans of `helpcenter build`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":  # the kernel kills it when the build's process ends
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the build ended before that was set
+            os._exit(1)
 
 
 def _check_forked(item: _Todo) -> tuple[str, _Entry]:
