@@ -317,9 +317,9 @@ def measure(dest: Path, variants: dict[str, tuple[str, bool]], runs: int) -> dic
     for run in range(runs):  # interleaved and rotated: drift, and wear from the builds before,
         for name in names[run % len(names) :] + names[: run % len(names)]:  # hit every variant alike
             config, cold = variants[name]
-            t, c, _, _, _ = run_build(dest, config, cold, sample=False)
-            times[name].append(t)
-            cpu[name].append(c)
+            build = run_build(dest, config, cold, sample=False)
+            times[name].append(build.seconds)
+            cpu[name].append(build.cpu)
     sampled = {name: run_build(dest, *variants[name]) for name in names}  # memory: one more build each, untimed
     rss = {name: r.peak for name, r in sampled.items()}
     costly_name = max(sampled, key=lambda name: sampled[name].sampling)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 import pytest
@@ -151,3 +152,28 @@ def plant_machine_translation(root: Path, catalog_path: str, text: str) -> None:
 def plain_paragraph(po: polib.POFile) -> polib.POEntry:
     """A paragraph with no markup, links, placeholders or numbers, so plain text replaces it cleanly."""
     return next(e for e in po if e.comment.startswith("paragraph") and not re.search(r"[`*\[{0-9０-９]", e.msgid))
+
+
+class Process(NamedTuple):
+    """A running process as /proc shows it."""
+
+    pid: int
+    name: str
+    parent: int
+    session: int
+    command: bytes  # its command line, arguments separated by NUL bytes
+
+
+def processes() -> list[Process]:
+    """Every process running now (zombies left out: they have ended)."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            name, _, rest = (folder / "stat").read_text().partition("(")[2].rpartition(")")
+            command = (folder / "cmdline").read_bytes()
+        except OSError:  # it ended meanwhile
+            continue
+        state, parent, _, session = rest.split()[:4]
+        if state != "Z":
+            found.append(Process(int(folder.name), name, int(parent), int(session), command))
+    return found

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpcenter.search import Indexer, SearchIndexError
+from sitekit import processes
 
 SCRIPT = textwrap.dedent(
     """
@@ -40,15 +41,7 @@ def test_a_failed_build_leaves_no_pending_indexing_task(tmp_path: Path) -> None:
 
 def _pagefind_children() -> int:
     """Pagefind processes this test's process started that are still running."""
-    count = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            name, _, rest = stat.read_text().partition("(")[2].rpartition(")")
-        except OSError:  # it ended meanwhile
-            continue
-        state, parent = rest.split()[:2]
-        count += "pagefind" in name and int(parent) == os.getpid() and state != "Z"
-    return count
+    return sum("pagefind" in p.name and p.parent == os.getpid() for p in processes())
 
 
 PAGE = '<html lang="{}"><body><article class="md-content__inner"><h1>{}</h1><p>{}</p></article></body></html>'
